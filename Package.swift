@@ -1,0 +1,112 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Compiler settings shared by every target of the project's own code.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "sensorgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sensorgate", targets: ["sensorgate"]),
+        .executable(name: "sensorgate-bench", targets: ["sensorgate-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: System libraries (module.modulemap + shim.h only)
+        .systemLibrary(
+            name: "CGPIOD",
+            pkgConfig: "libgpiod",
+            providers: [.apt(["libgpiod-dev"])]
+        ),
+        .systemLibrary(
+            name: "CI2C",
+            providers: [.apt(["libi2c-dev"])]
+        ),
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+
+        // MARK: Core (no C module)
+        .target(name: "SensorgateCore", swiftSettings: strict),
+        .target(name: "Pipeline", dependencies: ["SensorgateCore"], swiftSettings: strict),
+        .target(name: "SensorDrivers", dependencies: ["SensorgateCore"], swiftSettings: strict),
+        .target(name: "Simulation", dependencies: ["SensorgateCore", "SensorDrivers"], swiftSettings: strict),
+        .target(
+            name: "Profiles",
+            dependencies: ["SensorgateCore", "SensorDrivers", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+
+        // MARK: Kernel and network boundaries
+        .target(name: "GPIO", dependencies: ["SensorgateCore", "CGPIOD"], swiftSettings: strict),
+        .target(name: "I2C", dependencies: ["SensorgateCore", "CI2C"], swiftSettings: strict),
+        .target(
+            name: "MQTT",
+            dependencies: ["SensorgateCore", "CMosquitto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+
+        // MARK: Assembly and programs
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "SensorgateCore", "Pipeline", "SensorDrivers", "Simulation", "Profiles", "GPIO", "I2C", "MQTT",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "sensorgate",
+            dependencies: [
+                "Gateway", "Profiles", "SensorDrivers", "GPIO", "I2C",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "sensorgate-bench",
+            dependencies: [
+                "Gateway", "MQTT", "Pipeline", "CMosquitto", "SensorgateCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests (one target per source target)
+        .testTarget(name: "SensorgateCoreTests", dependencies: ["SensorgateCore"], swiftSettings: strict),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "SensorgateCore"], swiftSettings: strict),
+        .testTarget(
+            name: "SensorDriversTests",
+            dependencies: ["SensorDrivers", "Simulation", "SensorgateCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SensorgateCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ProfilesTests",
+            dependencies: ["Profiles", "SensorgateCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "SensorgateCore"], swiftSettings: strict),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "Profiles", "SensorgateCore"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

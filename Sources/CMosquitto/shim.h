@@ -1,0 +1,5 @@
+#ifndef SENSORGATE_CMOSQUITTO_SHIM_H
+#define SENSORGATE_CMOSQUITTO_SHIM_H
+// libmosquitto 2.0 client library.
+#include <mosquitto.h>
+#endif

@@ -1,0 +1,91 @@
+/// The kernel boundary for GPIO: what a gpiochip offers, whether it is the kernel's
+/// character device (through libgpiod) or the simulator.
+///
+/// Values are logical: active-low is applied by the backend, as libgpiod does.
+
+/// Pull resistor configuration of an input line.
+public enum Bias: String, Sendable, CaseIterable, Equatable {
+    case asIs = "as-is"
+    case disabled = "disabled"
+    case pullUp = "pull-up"
+    case pullDown = "pull-down"
+}
+
+/// Which edges a request reports.
+public enum EdgeDetection: String, Sendable, CaseIterable, Equatable {
+    case both, rising, falling, none
+}
+
+/// What one requested line should be.
+public struct LineConfig: Sendable, Equatable {
+    public enum Direction: Sendable, Equatable {
+        case input(edge: EdgeDetection, bias: Bias)
+        case output(initial: Bool)
+    }
+
+    public var offset: UInt32
+    public var direction: Direction
+    public var activeLow: Bool
+
+    public init(offset: UInt32, direction: Direction, activeLow: Bool = false) {
+        self.offset = offset
+        self.direction = direction
+        self.activeLow = activeLow
+    }
+}
+
+/// A set of lines requested from one chip. Edge events are read from
+/// ``fileDescriptor`` when it becomes readable: no thread per line, no polling.
+public protocol GPIOLineRequest: AnyObject {
+    /// Readable when edge events are pending.
+    var fileDescriptor: Int32 { get }
+    /// Reads every pending edge event without blocking and appends them in order.
+    /// Returns how many events the backend knows were lost (queue overflow), if it can tell.
+    func readEdgeEvents(into events: inout [EdgeEvent]) throws(GPIOError) -> Int
+    /// The current logical value of a requested line.
+    func value(offset: UInt32) throws(GPIOError) -> Bool
+    /// Drives a requested output line.
+    func setValue(_ value: Bool, offset: UInt32) throws(GPIOError)
+    /// Releases the lines. Further calls fail.
+    func release()
+}
+
+/// A gpiochip.
+public protocol GPIOChip: AnyObject {
+    var name: String { get }
+    var label: String { get }
+    var lineCount: Int { get }
+    func lineName(offset: UInt32) -> String?
+    func request(_ lines: [LineConfig], consumer: String) throws(GPIOError) -> any GPIOLineRequest
+}
+
+/// Opens chips by the profile's selector (`gpiochip0`, `/dev/gpiochip0`, a label or a number).
+public protocol GPIOChipProvider: AnyObject {
+    func openChip(_ selector: String) throws(GPIOError) -> any GPIOChip
+}
+
+/// A GPIO failure, as a value.
+public struct GPIOError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, Equatable {
+        case chipNotFound = "chip not found"
+        case lineNotFound = "line not found"
+        case busy = "line busy"
+        case notRequested = "line not requested"
+        case notOutput = "line is not an output"
+        case released = "request released"
+        case io = "I/O error"
+        case unsupported = "not supported"
+    }
+
+    public var code: Code
+    public var message: String
+    public var errno: Int32?
+
+    public init(_ code: Code, _ message: String, errno: Int32? = nil) {
+        self.code = code
+        self.message = message
+        self.errno = errno
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

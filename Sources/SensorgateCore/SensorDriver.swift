@@ -1,0 +1,57 @@
+/// What a channel of a sensor measures.
+public struct ChannelDescriptor: Sendable, Equatable {
+    /// The channel's profile key and topic level, e.g. `temperature`.
+    public var name: String
+    /// The payload's `unit`, e.g. `°C`.
+    public var unit: String
+    /// Home Assistant `device_class`, where one fits.
+    public var deviceClass: String?
+
+    public init(name: String, unit: String, deviceClass: String? = nil) {
+        self.name = name
+        self.unit = unit
+        self.deviceClass = deviceClass
+    }
+}
+
+/// The catalog entry of a driver: enough to validate a profile and list drivers
+/// without touching hardware.
+public struct DriverDescriptor: Sendable {
+    /// The profile's `driver:` value, the part number in lower case (`bme280`).
+    public var name: String
+    /// The part as its maker writes it (`BME280`).
+    public var part: String
+    public var summary: String
+    public var defaultAddress: UInt8
+    public var allowedAddresses: [UInt8]
+    public var defaultInterval: Interval
+    /// The shortest interval the part can honour with the driver's settings.
+    public var minimumInterval: Interval
+    public var channels: [ChannelDescriptor]
+    /// Builds a driver instance; does no I/O.
+    public var make: @Sendable () -> any SensorDriver
+
+    public init(name: String, part: String, summary: String, defaultAddress: UInt8, allowedAddresses: [UInt8],
+                defaultInterval: Interval, minimumInterval: Interval, channels: [ChannelDescriptor],
+                make: @escaping @Sendable () -> any SensorDriver) {
+        self.name = name
+        self.part = part
+        self.summary = summary
+        self.defaultAddress = defaultAddress
+        self.allowedAddresses = allowedAddresses
+        self.defaultInterval = defaultInterval
+        self.minimumInterval = minimumInterval
+        self.channels = channels
+        self.make = make
+    }
+
+    public func channel(named name: String) -> ChannelDescriptor? { channels.first { $0.name == name } }
+}
+
+/// An I2C sensor driver. `init` does no I/O; `setUp` checks and configures the part;
+/// `read` performs one measurement and returns one value per channel, in the order
+/// of the descriptor's `channels`. Both run on the bus worker, never the event loop.
+public protocol SensorDriver: AnyObject {
+    func setUp(bus: any I2CBus, address: UInt8) throws(I2CError)
+    func read(bus: any I2CBus, address: UInt8) throws(I2CError) -> [Double]
+}
