@@ -97,8 +97,8 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SensorgateCore"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
-            dependencies: ["Profiles", "SensorgateCore"],
-            resources: [.copy("Fixtures")],
+            dependencies: ["Profiles", "SensorgateCore", "SensorDrivers"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "SensorgateCore"], swiftSettings: strict),
