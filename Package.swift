@@ -36,23 +36,27 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
 
+        // Linux interfaces Glibc's module lacks (epoll, eventfd, timerfd); header only.
+        .target(name: "CLinux"),
+
         // MARK: Core (no C module)
         .target(name: "SensorgateCore", swiftSettings: strict),
         .target(name: "Pipeline", dependencies: ["SensorgateCore"], swiftSettings: strict),
         .target(name: "SensorDrivers", dependencies: ["SensorgateCore"], swiftSettings: strict),
-        .target(name: "Simulation", dependencies: ["SensorgateCore", "SensorDrivers"], swiftSettings: strict),
+        .target(name: "Simulation", dependencies: ["SensorgateCore", "SensorDrivers", "CLinux"], swiftSettings: strict),
         .target(
             name: "Profiles",
             dependencies: ["SensorgateCore", "SensorDrivers", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
 
-        // MARK: Kernel and network boundaries
+        // MARK: The event loop and the kernel and network boundaries
+        .target(name: "Runtime", dependencies: ["SensorgateCore", "CLinux"], swiftSettings: strict),
         .target(name: "GPIO", dependencies: ["SensorgateCore", "CGPIOD"], swiftSettings: strict),
         .target(name: "I2C", dependencies: ["SensorgateCore", "CI2C"], swiftSettings: strict),
         .target(
             name: "MQTT",
-            dependencies: ["SensorgateCore", "CMosquitto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SensorgateCore", "Runtime", "CMosquitto", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
 
@@ -60,7 +64,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SensorgateCore", "Pipeline", "SensorDrivers", "Simulation", "Profiles", "GPIO", "I2C", "MQTT",
+                "SensorgateCore", "Runtime", "Pipeline", "SensorDrivers", "Simulation", "Profiles", "GPIO", "I2C", "MQTT",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -88,6 +92,7 @@ let package = Package(
 
         // MARK: Tests (one target per source target)
         .testTarget(name: "SensorgateCoreTests", dependencies: ["SensorgateCore"], swiftSettings: strict),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "SensorgateCore"], swiftSettings: strict),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "SensorgateCore"], swiftSettings: strict),
         .testTarget(
             name: "SensorDriversTests",
@@ -101,7 +106,7 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
-        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "SensorgateCore"], swiftSettings: strict),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Runtime", "SensorgateCore"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway", "Profiles", "SensorgateCore"],

@@ -24,7 +24,7 @@ public final class Mutex: @unchecked Sendable {
     }
 
     @inlinable
-    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         lock()
         defer { unlock() }
         return try body()

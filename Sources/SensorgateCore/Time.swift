@@ -61,6 +61,10 @@ public struct Interval: Hashable, Comparable, Sendable, CustomStringConvertible 
     @inlinable
     public static func + (lhs: Interval, rhs: Interval) -> Interval { Interval(nanoseconds: lhs.nanoseconds + rhs.nanoseconds) }
     @inlinable
+    public static func - (lhs: Interval, rhs: Interval) -> Interval { Interval(nanoseconds: lhs.nanoseconds - rhs.nanoseconds) }
+    @inlinable
+    public static prefix func - (value: Interval) -> Interval { Interval(nanoseconds: -value.nanoseconds) }
+    @inlinable
     public static func * (lhs: Interval, rhs: Int64) -> Interval { Interval(nanoseconds: lhs.nanoseconds * rhs) }
 
     /// The shortest exact form in the profile's duration syntax: `20ms`, `5s`, `1m`, `1500us`.

@@ -1,0 +1,261 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CLinux
+import SensorgateCore
+
+/// A gpiochip in software, at the kernel boundary: the gateway's GPIO code requests lines
+/// and reads edge events from a file descriptor exactly as it does with the kernel's
+/// character device, while the "outside world" (a ``SignalPlayer`` or a test) drives the
+/// pins' physical levels.
+///
+/// Like the kernel it models:
+/// - an undriven pin settles at its bias (pull-up 1, pull-down 0; as-is and disabled keep
+///   the last level);
+/// - values and edges are logical: active-low inverts them, and a single-edge request
+///   reports logical rising or falling edges (the v1 uAPI swaps the trigger for active-low);
+/// - each request has an event queue of 16 events per line; when it is full, new events
+///   are dropped and counted (the v1 kernel drops them the same way, silently).
+/// - a line can be requested once at a time (`busy` otherwise).
+public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
+    public let name: String
+    public let label: String
+    public let lineCount: Int
+    /// Events a request queues per line before dropping (the kernel's v1 FIFO holds 16).
+    public let queueCapacityPerLine: Int
+
+    private let clock: any MonotonicClock
+    private let names: [String]
+    private let lock = Mutex()
+    private var lines: [LineState]
+
+    struct LineState {
+        /// What the outside world drives onto the pin; nil when it floats.
+        var external: Bool?
+        /// The physical level (after bias when floating, or what an output drives).
+        var physical: Bool = false
+        var request: SimulatedLineRequest?
+        var config: LineConfig?
+        /// Output value (logical) when requested as output.
+        var outputValue: Bool = false
+    }
+
+    /// - Parameters:
+    ///   - lineNames: the kernel line names; default `GPIO0`, `GPIO1`, ... as on a Raspberry Pi.
+    public init(name: String = "gpiochip0", label: String = "sensorgate-sim", lineCount: Int = 54,
+                lineNames: [String]? = nil, queueCapacityPerLine: Int = 16, clock: any MonotonicClock = SystemClock()) {
+        self.name = name
+        self.label = label
+        self.lineCount = lineCount
+        self.queueCapacityPerLine = queueCapacityPerLine
+        self.clock = clock
+        self.names = lineNames ?? (0..<lineCount).map { "GPIO\($0)" }
+        self.lines = Array(repeating: LineState(), count: lineCount)
+    }
+
+    public func lineName(offset: UInt32) -> String? {
+        Int(offset) < names.count ? names[Int(offset)] : nil
+    }
+
+    /// The offset of a line by its kernel name.
+    public func offset(ofLineNamed lineName: String) -> UInt32? {
+        names.firstIndex(of: lineName).map { UInt32($0) }
+    }
+
+    // MARK: Outside world
+
+    /// Drives a pin's physical level (true = high), or lets it float with `nil`.
+    /// Requested edge-detecting inputs see an edge stamped `at` (default: now).
+    public func drive(offset: UInt32, level: Bool?, at timestamp: Timestamp? = nil) {
+        let stamp = timestamp ?? clock.now()
+        lock.withLock {
+            guard Int(offset) < lines.count else { return }
+            lines[Int(offset)].external = level
+            settle(Int(offset), at: stamp)
+        }
+    }
+
+    /// The pin's physical level, e.g. what an output drives.
+    public func physicalLevel(offset: UInt32) -> Bool {
+        lock.withLock { Int(offset) < lines.count ? lines[Int(offset)].physical : false }
+    }
+
+    /// Whether a line is currently requested, and how.
+    public func configuration(offset: UInt32) -> LineConfig? {
+        lock.withLock { Int(offset) < lines.count ? lines[Int(offset)].config : nil }
+    }
+
+    /// Recomputes a pin's physical level; emits an edge if it changed. Lock held.
+    private func settle(_ index: Int, at stamp: Timestamp) {
+        var line = lines[index]
+        let old = line.physical
+        var new = old
+        if let config = line.config, case .output = config.direction {
+            new = line.outputValue != config.activeLow
+        } else if let external = line.external {
+            new = external
+        } else if let config = line.config, case .input(_, let bias) = config.direction {
+            switch bias {
+            case .pullUp: new = true
+            case .pullDown: new = false
+            case .asIs, .disabled: new = old
+            }
+        }
+        line.physical = new
+        lines[index] = line
+        guard new != old, let config = line.config, case .input(let edge, _) = config.direction,
+              let request = line.request else { return }
+        let logical = new != config.activeLow
+        let kind: EdgeKind = logical ? .rising : .falling
+        switch (edge, kind) {
+        case (.both, _), (.rising, .rising), (.falling, .falling):
+            request.enqueue(EdgeEvent(offset: UInt32(index), kind: kind, timestamp: stamp))
+        default:
+            break
+        }
+    }
+
+    // MARK: Kernel side
+
+    public func request(_ configs: [LineConfig], consumer: String) throws(GPIOError) -> any GPIOLineRequest {
+        try lock.withLock { () throws(GPIOError) -> SimulatedLineRequest in
+            var seen = Set<UInt32>()
+            for config in configs {
+                guard Int(config.offset) < lines.count else {
+                    throw GPIOError(.lineNotFound, "\(name) has no line \(config.offset) (it has \(lineCount))")
+                }
+                guard lines[Int(config.offset)].request == nil, seen.insert(config.offset).inserted else {
+                    throw GPIOError(.busy, "\(name) line \(config.offset) is already requested")
+                }
+            }
+            let request = try SimulatedLineRequest(chip: self, offsets: configs.map(\.offset),
+                                                   capacity: queueCapacityPerLine * max(1, configs.count))
+            let now = clock.now()
+            for config in configs {
+                let index = Int(config.offset)
+                lines[index].config = config
+                lines[index].request = request
+                if case .output(let initial) = config.direction { lines[index].outputValue = initial }
+                // Applying bias or driving an output settles the pin, without an edge for
+                // the request being made (the kernel reports no edge for the request itself).
+                lines[index].request = nil
+                settle(index, at: now)
+                lines[index].request = request
+            }
+            return request
+        }
+    }
+
+    fileprivate func value(offset: UInt32, for request: SimulatedLineRequest) throws(GPIOError) -> Bool {
+        try lock.withLock { () throws(GPIOError) -> Bool in
+            let index = Int(offset)
+            guard index < lines.count, lines[index].request === request, let config = lines[index].config else {
+                throw GPIOError(.notRequested, "\(name) line \(offset) is not part of this request")
+            }
+            if case .output = config.direction { return lines[index].outputValue }
+            return lines[index].physical != config.activeLow
+        }
+    }
+
+    fileprivate func setValue(_ value: Bool, offset: UInt32, for request: SimulatedLineRequest) throws(GPIOError) {
+        try lock.withLock { () throws(GPIOError) in
+            let index = Int(offset)
+            guard index < lines.count, lines[index].request === request, let config = lines[index].config else {
+                throw GPIOError(.notRequested, "\(name) line \(offset) is not part of this request")
+            }
+            guard case .output = config.direction else {
+                throw GPIOError(.notOutput, "\(name) line \(offset) is an input")
+            }
+            lines[index].outputValue = value
+            settle(index, at: clock.now())
+        }
+    }
+
+    fileprivate func release(_ request: SimulatedLineRequest) {
+        lock.withLock {
+            for index in lines.indices where lines[index].request === request {
+                lines[index].request = nil
+                lines[index].config = nil
+                settle(index, at: clock.now())
+            }
+        }
+    }
+}
+
+/// A request on a ``SimulatedGPIOChip``: edge events wait in a bounded queue and an
+/// `eventfd` becomes readable while any are pending.
+final class SimulatedLineRequest: GPIOLineRequest, @unchecked Sendable {
+    private weak var chip: SimulatedGPIOChip?
+    private let offsets: [UInt32]
+    private let capacity: Int
+    private let lock = Mutex()
+    private var queue: [EdgeEvent] = []
+    private var dropped = 0
+    private var released = false
+    let fileDescriptor: Int32
+
+    init(chip: SimulatedGPIOChip, offsets: [UInt32], capacity: Int) throws(GPIOError) {
+        let fd = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        guard fd >= 0 else { throw GPIOError(.io, "eventfd failed", errno: errno) }
+        self.chip = chip
+        self.offsets = offsets
+        self.capacity = capacity
+        self.fileDescriptor = fd
+        queue.reserveCapacity(capacity)
+    }
+
+    deinit {
+        release()
+        close(fileDescriptor)
+    }
+
+    /// Called by the chip with its lock held.
+    func enqueue(_ event: EdgeEvent) {
+        let accepted = lock.withLock { () -> Bool in
+            guard !released else { return false }
+            guard queue.count < capacity else {
+                dropped += 1
+                return false
+            }
+            queue.append(event)
+            return true
+        }
+        if accepted {
+            var one: UInt64 = 1
+            _ = write(fileDescriptor, &one, 8)
+        }
+    }
+
+    func readEdgeEvents(into events: inout [EdgeEvent]) throws(GPIOError) -> Int {
+        var counter: UInt64 = 0
+        _ = read(fileDescriptor, &counter, 8)
+        return try lock.withLock { () throws(GPIOError) -> Int in
+            guard !released else { throw GPIOError(.released, "the request was released") }
+            events.append(contentsOf: queue)
+            queue.removeAll(keepingCapacity: true)
+            let lost = dropped
+            dropped = 0
+            return lost
+        }
+    }
+
+    func value(offset: UInt32) throws(GPIOError) -> Bool {
+        guard let chip else { throw GPIOError(.released, "the chip is gone") }
+        return try chip.value(offset: offset, for: self)
+    }
+
+    func setValue(_ value: Bool, offset: UInt32) throws(GPIOError) {
+        guard let chip else { throw GPIOError(.released, "the chip is gone") }
+        try chip.setValue(value, offset: offset, for: self)
+    }
+
+    func release() {
+        let first = lock.withLock { () -> Bool in
+            defer { released = true }
+            return !released
+        }
+        if first { chip?.release(self) }
+    }
+}
