@@ -48,10 +48,10 @@ public struct Interval: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     public static let zero = Interval(nanoseconds: 0)
 
-    @inlinable public static func nanoseconds(_ n: Int64) -> Interval { Interval(nanoseconds: n) }
-    @inlinable public static func microseconds(_ n: Int64) -> Interval { Interval(nanoseconds: n * 1_000) }
-    @inlinable public static func milliseconds(_ n: Int64) -> Interval { Interval(nanoseconds: n * 1_000_000) }
-    @inlinable public static func seconds(_ n: Int64) -> Interval { Interval(nanoseconds: n * 1_000_000_000) }
+    @inlinable public static func nanoseconds(_ n: Int) -> Interval { Interval(nanoseconds: Int64(n)) }
+    @inlinable public static func microseconds(_ n: Int) -> Interval { Interval(nanoseconds: Int64(n) * 1_000) }
+    @inlinable public static func milliseconds(_ n: Int) -> Interval { Interval(nanoseconds: Int64(n) * 1_000_000) }
+    @inlinable public static func seconds(_ n: Int) -> Interval { Interval(nanoseconds: Int64(n) * 1_000_000_000) }
     @inlinable public static func seconds(_ n: Double) -> Interval { Interval(nanoseconds: Int64((n * 1e9).rounded())) }
 
     @inlinable public var seconds: Double { Double(nanoseconds) / 1e9 }

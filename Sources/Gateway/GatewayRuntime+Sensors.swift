@@ -1,0 +1,142 @@
+import Logging
+import Pipeline
+import Profiles
+import Runtime
+import SensorDrivers
+import SensorgateCore
+
+/// A sensor's channels on the loop side: one chain per driver channel.
+final class SensorChannels {
+    struct Channel {
+        var name: String
+        var unit: String
+        var enabled: Bool
+        var chain: ChannelChain
+        var stateTopic: String
+        var windowTopics: [String: String]
+    }
+
+    let spec: SensorSpec
+    var channels: [Channel]
+    var timer = DeadlineTimer()
+    var failing = false
+    var readings: UInt64 = 0
+    var failures: UInt64 = 0
+
+    init(spec: SensorSpec, channels: [Channel]) {
+        self.spec = spec
+        self.channels = channels
+    }
+}
+
+extension GatewayRuntime {
+    func startSensors() throws(GatewayError) {
+        var perBus: [Int: [I2CBusWorker.Sensor]] = [:]
+        for (index, spec) in profile.sensors.enumerated() {
+            guard let descriptor = DriverCatalog.descriptor(named: spec.driver) else {
+                throw GatewayError("sensor '\(spec.id)': unknown driver '\(spec.driver)'")
+            }
+            // Channels in the driver's order: read() returns one value per descriptor channel.
+            let channels = descriptor.channels.map { channel -> SensorChannels.Channel in
+                let configured = spec.channels.first { $0.name == channel.name } ?? ChannelSpec(name: channel.name)
+                let windows = configured.windows.map {
+                    TumblingWindow(name: $0.name, every: $0.every, statistics: $0.stats, utcOffset: utc.offsetNanoseconds)
+                }
+                var windowTopics: [String: String] = [:]
+                for window in configured.windows {
+                    windowTopics[window.name] = topics.window(spec.id, channel.name, window.name)
+                }
+                return SensorChannels.Channel(
+                    name: channel.name, unit: channel.unit, enabled: configured.enabled,
+                    chain: ChannelChain(stages: configured.filters.map(Self.stage), windows: windows),
+                    stateTopic: topics.channel(spec.id, channel.name), windowTopics: windowTopics)
+            }
+            sensors.append(SensorChannels(spec: spec, channels: channels))
+            perBus[spec.bus, default: []].append(.init(index: index, id: spec.id, driver: descriptor.make(),
+                                                       address: spec.address, interval: spec.interval))
+        }
+        for (number, busSensors) in perBus.sorted(by: { $0.key < $1.key }) {
+            let bus: any I2CBus
+            do {
+                bus = try hardware.bus(number)
+            } catch {
+                let ids = busSensors.map { "'\($0.id)'" }.joined(separator: ", ")
+                throw GatewayError("sensor \(ids): \(error)")
+            }
+            let worker = I2CBusWorker(bus: bus, sensors: busSensors, clock: SystemClock(), logger: logger) {
+                [unowned self] index, outcome in
+                loop.execute { self.sensorOutcome(index, outcome) }
+            }
+            workers.append(worker)
+        }
+    }
+
+    static func stage(_ spec: FilterSpec) -> FilterStage {
+        switch spec {
+        case .median(let size): return .median(MedianFilter(size: size))
+        case .delta(let threshold): return .delta(DeltaFilter(threshold: threshold))
+        case .slidingAverage(let size, let every): return .slidingAverage(SlidingAverageFilter(size: size, every: every))
+        }
+    }
+
+    func sensorOutcome(_ index: Int, _ outcome: I2CBusWorker.Outcome) {
+        let sensor = sensors[index]
+        switch outcome {
+        case .values(let values, let timestamp):
+            sensor.readings += 1
+            if sensor.failing {
+                sensor.failing = false
+                logger.info("sensor '\(sensor.spec.id)' reads again")
+            }
+            for channelIndex in sensor.channels.indices where channelIndex < values.count {
+                guard sensor.channels[channelIndex].enabled else { continue }
+                let reading = Reading(value: values[channelIndex], timestamp: timestamp)
+                sensor.channels[channelIndex].chain.process(
+                    reading,
+                    state: { publishChannel(sensor, channelIndex, $0) },
+                    window: { publishWindow(sensor, channelIndex, $0) })
+            }
+            armTimer(sensor)
+        case .failed(let error, let consecutive):
+            sensor.failures += 1
+            if consecutive == 1 || consecutive % 10 == 0 {
+                logger.warning("sensor '\(sensor.spec.id)': \(error) (\(consecutive) in a row)")
+            }
+            sensor.failing = true
+        case .recovered:
+            break
+        }
+    }
+
+    private func armTimer(_ sensor: SensorChannels) {
+        var earliest: Timestamp?
+        for channel in sensor.channels {
+            if let end = channel.chain.deadline, earliest.map({ end < $0 }) ?? true { earliest = end }
+        }
+        sensor.timer.arm(earliest, on: loop) { [unowned self, unowned sensor] in
+            sensor.timer.fired()
+            let now = loop.now()
+            for index in sensor.channels.indices {
+                sensor.channels[index].chain.poll(now: now) { publishWindow(sensor, index, $0) }
+            }
+            armTimer(sensor)
+        }
+    }
+
+    private func publishChannel(_ sensor: SensorChannels, _ index: Int, _ reading: Reading) {
+        guard reading.value.isFinite else { return }
+        let channel = sensor.channels[index]
+        let payload = encoder.state(.number(reading.value), unit: channel.unit, utc: utcNanoseconds(reading.timestamp),
+                                    seq: sequence.next())
+        publish(topic: channel.stateTopic, payload: payload, qos: Int32((sensor.spec.qos ?? profile.mqtt.qos).rawValue),
+                retain: sensor.spec.retain ?? profile.mqtt.retain)
+    }
+
+    private func publishWindow(_ sensor: SensorChannels, _ index: Int, _ summary: WindowSummary) {
+        let channel = sensor.channels[index]
+        guard let topic = channel.windowTopics[summary.name] else { return }
+        let payload = encoder.window(summary, unit: channel.unit, utcOffset: utc.offsetNanoseconds, seq: sequence.next())
+        publish(topic: topic, payload: payload, qos: Int32((sensor.spec.qos ?? profile.mqtt.qos).rawValue),
+                retain: sensor.spec.retain ?? profile.mqtt.retain)
+    }
+}

@@ -1,0 +1,155 @@
+import Logging
+import MQTT
+import Pipeline
+import Profiles
+import Runtime
+import SensorDrivers
+import SensorgateCore
+
+/// The running graph built from a profile: GPIO inputs with their debouncers or pulse
+/// counters, sensors with their channel chains on bus workers, outputs, and the MQTT
+/// client, all driven by one ``EventLoop``.
+///
+/// Loop-confined: after ``init`` every method runs on the loop thread. It is marked
+/// `@unchecked Sendable` only so that bus workers can hand results to the loop through
+/// ``EventLoop/execute(_:)``.
+final class GatewayRuntime: @unchecked Sendable {
+    let profile: Profile
+    let loop: EventLoop
+    let logger: Logger
+    let hardware: any GatewayHardware
+    let mqtt: MQTTClient
+    let topics: TopicScheme
+    let sequence: SequenceCounter
+    var utc = UTCMapping.system()
+    var encoder = PayloadEncoder()
+
+    var inputs: [InputChannel] = []
+    var sensors: [SensorChannels] = []
+    var outputs: [OutputLine] = []
+    var workers: [I2CBusWorker] = []
+    var utcResyncTimer = DeadlineTimer()
+    private var shuttingDown = false
+
+    /// Statistics for logs and tests.
+    var edgesSeen: UInt64 = 0
+    var edgesLost: UInt64 = 0
+
+    init(profile: Profile, broker: BrokerURL, stateDirectory: String, hardware: any GatewayHardware,
+         loop: EventLoop, logger: Logger) throws(GatewayError) {
+        self.profile = profile
+        self.loop = loop
+        self.logger = logger
+        self.hardware = hardware
+        self.topics = TopicScheme(prefix: profile.mqtt.topicPrefix)
+        self.sequence = try SequenceCounter(directory: stateDirectory, gatewayID: profile.gateway.id)
+
+        let settings = profile.mqtt
+        var password: String?
+        if let file = settings.passwordFile { password = try Self.readSecret(file) }
+        let configuration = MQTTClientConfiguration(
+            host: broker.host, port: broker.port,
+            tls: broker.tls || settings.tls != nil
+                ? .init(caFile: settings.tls?.caFile, certFile: settings.tls?.certFile, keyFile: settings.tls?.keyFile) : nil,
+            clientID: settings.clientID, keepalive: settings.keepalive,
+            username: settings.username, password: password,
+            will: .init(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true),
+            maxBuffered: settings.maxBuffered)
+        do {
+            self.mqtt = try MQTTClient(configuration: configuration, loop: loop, logger: logger)
+        } catch {
+            throw GatewayError("MQTT: \(error)")
+        }
+    }
+
+    private static func readSecret(_ path: String) throws(GatewayError) -> String {
+        guard let text = readTextFile(path) else {
+            throw GatewayError("cannot read the MQTT password file \(path)")
+        }
+        return text.trimmingWhitespace()
+    }
+
+    // MARK: Starting (loop thread)
+
+    /// Requests lines, reads initial levels, starts sensors and connects. Any failure
+    /// here stops the start with a clear message; nothing is left half-requested.
+    func start() throws(GatewayError) {
+        mqtt.onConnect = { [unowned self] in connected() }
+        mqtt.onMessage = { [unowned self] topic, payload in received(topic: topic, payload: payload) }
+        do {
+            try startOutputs()
+            try startInputs()
+            try startSensors()
+        } catch {
+            releaseLines()
+            throw error
+        }
+        hardware.start()
+        mqtt.start()
+        for worker in workers { worker.start() }
+        scheduleUTCResync()
+        logger.info("gateway '\(profile.gateway.id)' running on the \(hardware.kind): \(inputs.count) inputs, \(sensors.count) sensors, \(outputs.count) outputs; broker \(mqtt.brokerDescription), topics under \(topics.prefix)/")
+    }
+
+    /// Follows NTP: resample the monotonic-to-UTC offset every minute.
+    private func scheduleUTCResync() {
+        utcResyncTimer.arm(loop.now() + .seconds(60), on: loop) { [unowned self] in
+            utcResyncTimer.fired()
+            utc.resync()
+            scheduleUTCResync()
+        }
+    }
+
+    private func connected() {
+        publish(topic: topics.status, payload: Array("online".utf8), qos: 1, retain: true)
+        if !outputs.isEmpty { mqtt.subscribe(topics.commandFilter, qos: 1) }
+    }
+
+    // MARK: Publishing
+
+    func publish(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
+        mqtt.publish(topic: topic, payload: payload, qos: qos, retain: retain)
+    }
+
+    func utcNanoseconds(_ timestamp: Timestamp) -> Int64 { utc.utcNanoseconds(timestamp) }
+
+    // MARK: Stopping
+
+    /// Stops sensors and signals, sets outputs to their safe values, delivers what is
+    /// pending, publishes `offline`, disconnects, then calls `completion`.
+    func shutdown(completion: @escaping () -> Void) {
+        guard !shuttingDown else { return }
+        shuttingDown = true
+        logger.info("stopping: flushing \(mqtt.backlog) pending messages")
+        hardware.stop()
+        for worker in workers { worker.stop() }
+        stopOutputs()
+        releaseLines()
+        let offline = OutgoingMessage(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true)
+        mqtt.shutdown(timeout: .seconds(5), final: [offline]) { [unowned self] in
+            sequence.close()
+            logger.info("stopped; published \(mqtt.statistics.published) messages, \(mqtt.statistics.dropped) dropped")
+            completion()
+        }
+    }
+
+    private func releaseLines() {
+        for input in inputs { input.release(loop: loop) }
+        for output in outputs { output.request.release() }
+    }
+}
+
+/// Topic names under the profile's prefix (DESIGN.md, "Topics and payloads").
+struct TopicScheme {
+    let prefix: String
+    var status: String { prefix + "/status" }
+    var error: String { prefix + "/error" }
+    /// `<prefix>/+/set`: every output's command topic.
+    var commandFilter: String { prefix + "/+/set" }
+    func state(_ id: String) -> String { prefix + "/" + id }
+    func channel(_ sensor: String, _ channel: String) -> String { prefix + "/" + sensor + "/" + channel }
+    func window(_ sensor: String, _ channel: String, _ window: String) -> String {
+        prefix + "/" + sensor + "/" + channel + "/" + window
+    }
+    func command(_ output: String) -> String { prefix + "/" + output + "/set" }
+}

@@ -1,0 +1,105 @@
+import Profiles
+import SensorgateCore
+import Simulation
+
+/// The simulator in place of the kernel, driven by the profile's `simulation:` section:
+/// simulated gpiochips whose pins are moved by a ``SignalPlayer``, and simulated I2C
+/// buses whose devices answer SMBus transactions from register images computed from
+/// the section's numeric signals. The gateway's drivers run on them unchanged.
+final class SimulatedHardware: GatewayHardware {
+    let kind = "simulator"
+
+    private var chips: [String: SimulatedGPIOChip] = [:]
+    private var buses: [Int: SimulatedI2CBus] = [:]
+    private let player: SignalPlayer
+
+    init(profile: Profile, clock: any MonotonicClock = SystemClock()) throws(GatewayError) {
+        var chips: [String: SimulatedGPIOChip] = [:]
+        func chip(for spec: GPIOLineSpec) -> SimulatedGPIOChip {
+            let name = ChipSelector.normalise(spec.chip)
+            if let existing = chips[name] { return existing }
+            let created = SimulatedGPIOChip(name: name, label: "sensorgate-sim-\(name)", clock: clock)
+            chips[name] = created
+            return created
+        }
+
+        // Binary signals for inputs, seeded per input so adding one does not change the others.
+        var tracks: [SignalPlayer.Track] = []
+        for (index, input) in profile.inputs.enumerated() {
+            let simulated = chip(for: input.gpio)
+            guard let signal = profile.simulation.inputs[input.id] else { continue }
+            guard let offset = LineResolver.offset(of: input.gpio.line, on: simulated) else {
+                throw GatewayError("input '\(input.id)': the simulated \(simulated.name) has no line \(input.gpio.line)")
+            }
+            let seed = profile.simulation.seed &+ UInt64(index) &* 0x9E37_79B9
+            let binary: BinarySignal
+            switch signal {
+            case .square(let period, let duty, let bounce):
+                binary = BinarySignal(shape: .square(period: period, duty: duty), bounce: bounce, seed: seed)
+            case .pulses(let rate, let width, let bounce):
+                binary = BinarySignal(shape: .pulses(ratePerSecond: rate, width: width), bounce: bounce, seed: seed)
+            case .constant, .walk, .sine:
+                throw GatewayError("input '\(input.id)': a binary input needs a square or pulses signal")
+            }
+            tracks.append(.init(chip: simulated, offset: offset, signal: binary, activeLow: input.gpio.activeLow))
+        }
+        for output in profile.outputs { _ = chip(for: output.gpio) }
+        self.chips = chips
+        self.player = SignalPlayer(tracks: tracks, clock: clock)
+        player.applyInitialLevels()
+
+        // I2C devices: one simulated bus per bus number, a device per sensor.
+        for (index, sensor) in profile.sensors.enumerated() {
+            let bus = buses[sensor.bus] ?? SimulatedI2CBus(number: sensor.bus)
+            buses[sensor.bus] = bus
+            let signals = profile.simulation.sensors[sensor.id] ?? [:]
+            let source = PhysicalSource(signals: signals, seed: profile.simulation.seed &+ 0x5EED &+ UInt64(index), clock: clock)
+            guard let device = SimulatedDeviceCatalog.make(driver: sensor.driver, values: { source.value(channel: $0) }) else {
+                throw GatewayError("sensor '\(sensor.id)': the simulator has no model of a \(sensor.driver)")
+            }
+            bus.attach(device, at: sensor.address)
+        }
+    }
+
+    func chip(_ selector: String) throws(GPIOError) -> any GPIOChip {
+        guard let chip = chips[ChipSelector.normalise(selector)] else {
+            throw GPIOError(.chipNotFound, "the simulator has no chip '\(selector)'")
+        }
+        return chip
+    }
+
+    func bus(_ number: Int) throws(I2CError) -> any I2CBus {
+        guard let bus = buses[number] else {
+            throw I2CError(.open, bus: number, address: 0, "the simulator has no bus \(number)")
+        }
+        return bus
+    }
+
+    func start() { player.start() }
+    func stop() { player.stop() }
+}
+
+/// The physical quantities a simulated sensor measures, sampled when it converts.
+/// Called from the bus worker's thread.
+final class PhysicalSource: @unchecked Sendable {
+    private let lock = Mutex()
+    private var signals: [String: NumericSignal]
+    private let clock: any MonotonicClock
+
+    init(signals: [String: SignalSpec], seed: UInt64, clock: any MonotonicClock) {
+        var built: [String: NumericSignal] = [:]
+        for (offset, (channel, spec)) in signals.sorted(by: { $0.key < $1.key }).enumerated() {
+            built[channel] = NumericSignal(spec: spec, seed: seed &+ UInt64(offset))
+        }
+        self.signals = built
+        self.clock = clock
+    }
+
+    func value(channel: String) -> Double? {
+        let now = clock.now()
+        return lock.withLock { () -> Double? in
+            guard signals[channel] != nil else { return nil }
+            return signals[channel]!.value(at: now)
+        }
+    }
+}

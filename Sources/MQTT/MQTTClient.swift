@@ -1,0 +1,439 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CMosquitto
+import Logging
+import Runtime
+import SensorgateCore
+
+/// A libmosquitto client driven by the gateway's ``EventLoop``: no thread of its own.
+///
+/// The MQTT socket is watched by the loop (`mosquitto_loop_read`/`_write` when it is
+/// ready, `mosquitto_loop_misc` on a keepalive timer), `TCP_NODELAY` is set, and a
+/// lost or refused connection is retried with exponential backoff, one log line per
+/// attempt. While the broker is unreachable, published messages wait in a bounded
+/// in-memory buffer (``MQTTClientConfiguration/maxBuffered``): past it, the oldest are
+/// dropped and counted. QoS 1/2 messages already handed to libmosquitto are re-sent by
+/// it after a reconnect.
+///
+/// Loop-confined: create, use and shut it down on the loop thread only.
+public final class MQTTClient {
+    public enum State: Equatable, Sendable {
+        case idle, connecting, connected, waitingToReconnect, disconnecting, stopped
+    }
+
+    public struct Statistics: Sendable, Equatable {
+        public var published: UInt64 = 0
+        public var acknowledged: UInt64 = 0
+        public var dropped: UInt64 = 0
+        public var connects: UInt64 = 0
+        public var connectFailures: UInt64 = 0
+    }
+
+    public let configuration: MQTTClientConfiguration
+    public private(set) var state: State = .idle
+    public private(set) var statistics = Statistics()
+
+    /// Called on every successful connection (first and reconnects), before buffered messages go out.
+    public var onConnect: () -> Void = {}
+    /// Called when a connection ends or an attempt fails.
+    public var onDisconnect: (_ reason: String) -> Void = { _ in }
+    /// Called for every message on a subscribed topic.
+    public var onMessage: (_ topic: String, _ payload: [UInt8]) -> Void = { _, _ in }
+
+    private let loop: EventLoop
+    private let logger: Logger
+    private let handle: OpaquePointer
+    private var registeredFD: Int32 = -1
+    private var interest: EventLoop.Interest = []
+    private var keepaliveTimer: EventLoop.TimerID?
+    private var connectTimer: EventLoop.TimerID?
+    private var reconnectTimer: EventLoop.TimerID?
+    private var everConnected = false
+    private var attempt = 0
+    private var buffer = MessageRing()
+    private var unacknowledged = Set<Int32>()
+    private var subscriptions: [(String, Int32)] = []
+    private var shutdownCompletion: (() -> Void)?
+    private var shutdownDeadline: Timestamp?
+
+    public init(configuration: MQTTClientConfiguration, loop: EventLoop, logger: Logger) throws(MQTTError) {
+        MosquittoLibrary.initialise()
+        guard let handle = mosquitto_new(configuration.clientID, true, nil) else {
+            throw MQTTError("cannot create a libmosquitto client: \(String(cString: strerror(errno)))")
+        }
+        self.handle = handle
+        self.configuration = configuration
+        self.loop = loop
+        self.logger = logger
+        buffer.capacity = max(1, configuration.maxBuffered)
+        try check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "TCP_NODELAY")
+        try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311)), "protocol version")
+        try check(mosquitto_max_inflight_messages_set(handle, UInt32(max(1, configuration.maxInflight))), "max inflight")
+        if let will = configuration.will {
+            let rc = will.payload.withUnsafeBytes { bytes in
+                mosquitto_will_set(handle, will.topic, Int32(bytes.count), bytes.baseAddress, will.qos, will.retain)
+            }
+            try check(rc, "last will")
+        }
+        if let username = configuration.username {
+            try check(mosquitto_username_pw_set(handle, username, configuration.password), "username")
+        }
+        if let tls = configuration.tls {
+            let capath: String? = tls.caFile == nil ? "/etc/ssl/certs" : nil
+            try check(mosquitto_tls_set(handle, tls.caFile, capath, tls.certFile, tls.keyFile, nil), "TLS")
+        }
+        mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+        mosquitto_connect_callback_set(handle) { _, userdata, rc in
+            MQTTClient.from(userdata)?.connected(rc: rc)
+        }
+        mosquitto_disconnect_callback_set(handle) { _, userdata, rc in
+            MQTTClient.from(userdata)?.disconnected(rc: rc)
+        }
+        mosquitto_publish_callback_set(handle) { _, userdata, mid in
+            MQTTClient.from(userdata)?.acknowledged(mid: mid)
+        }
+        mosquitto_message_callback_set(handle) { _, userdata, message in
+            guard let client = MQTTClient.from(userdata), let message else { return }
+            let topic = String(cString: message.pointee.topic)
+            let count = Int(message.pointee.payloadlen)
+            var payload = [UInt8](repeating: 0, count: count)
+            if count > 0, let source = message.pointee.payload {
+                payload.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: source, count: count)) }
+            }
+            client.onMessage(topic, payload)
+        }
+    }
+
+    deinit {
+        mosquitto_destroy(handle)
+    }
+
+    private static func from(_ userdata: UnsafeMutableRawPointer?) -> MQTTClient? {
+        userdata.map { Unmanaged<MQTTClient>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    private func check(_ rc: Int32, _ what: String) throws(MQTTError) {
+        guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError("\(what): \(Self.describe(rc))") }
+    }
+
+    static func describe(_ rc: Int32) -> String {
+        if rc == MOSQ_ERR_ERRNO.rawValue { return String(cString: strerror(errno)) }
+        return String(cString: mosquitto_strerror(rc))
+    }
+
+    public var brokerDescription: String {
+        "\(configuration.tls == nil ? "mqtt" : "mqtts")://\(configuration.host):\(configuration.port)"
+    }
+
+    /// Messages waiting for the broker (buffered plus unacknowledged QoS > 0).
+    public var backlog: Int { buffer.count + unacknowledged.count }
+
+    // MARK: Connecting
+
+    /// Starts connecting; returns at once. Failures are retried forever with backoff.
+    public func start() {
+        guard state == .idle else { return }
+        connect()
+    }
+
+    private func connect() {
+        state = .connecting
+        attempt += 1
+        let rc: Int32
+        if everConnected || attempt > 1 {
+            rc = mosquitto_reconnect_async(handle)
+        } else {
+            rc = mosquitto_connect_async(handle, configuration.host, Int32(configuration.port),
+                                         Int32(configuration.keepalive.nanoseconds / 1_000_000_000))
+        }
+        guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+            failedAttempt(Self.describe(rc))
+            return
+        }
+        watchSocket()
+        connectTimer = loop.schedule(after: configuration.connectTimeout) { [unowned self] in
+            connectTimer = nil
+            guard state == .connecting else { return }
+            forgetSocket()
+            failedAttempt("no CONNACK within \(configuration.connectTimeout)")
+        }
+    }
+
+    private func failedAttempt(_ reason: String) {
+        statistics.connectFailures += 1
+        cancelTimer(&connectTimer)
+        let delay = backoffDelay()
+        logger.warning("broker \(brokerDescription) unreachable (\(reason)); attempt \(attempt), retrying in \(delay)")
+        onDisconnect(reason)
+        scheduleReconnect(after: delay)
+    }
+
+    private func backoffDelay() -> Interval {
+        let exponent = min(attempt - 1, 16)
+        let base = configuration.reconnectMinDelay.nanoseconds << Int64(exponent)
+        let capped = min(base, configuration.reconnectMaxDelay.nanoseconds)
+        // Up to 20% jitter, so a fleet of gateways does not reconnect in lockstep.
+        let jitter = Int64(Double(capped) * 0.2 * Double(UInt32.random(in: 0...UInt32.max)) / Double(UInt32.max))
+        return Interval(nanoseconds: capped - jitter)
+    }
+
+    private func scheduleReconnect(after delay: Interval) {
+        guard state != .disconnecting, state != .stopped else { return }
+        state = .waitingToReconnect
+        reconnectTimer = loop.schedule(after: delay) { [unowned self] in
+            reconnectTimer = nil
+            connect()
+        }
+    }
+
+    private func connected(rc: Int32) {
+        guard rc == 0 else {
+            // A refused CONNACK closes the socket; the disconnect callback follows and retries.
+            logger.error("broker \(brokerDescription) refused the connection: \(String(cString: mosquitto_connack_string(rc)))")
+            return
+        }
+        cancelTimer(&connectTimer)
+        let wasReconnect = everConnected
+        state = .connected
+        everConnected = true
+        attempt = 0
+        statistics.connects += 1
+        logger.info("\(wasReconnect ? "reconnected" : "connected") to \(brokerDescription) as '\(configuration.clientID)'")
+        for (topic, qos) in subscriptions { mosquitto_subscribe(handle, nil, topic, qos) }
+        onConnect()
+        drainBuffer()
+        scheduleKeepalive()
+    }
+
+    private func disconnected(rc: Int32) {
+        forgetSocket()
+        cancelTimer(&keepaliveTimer)
+        switch state {
+        case .disconnecting, .stopped:
+            return
+        case .connected:
+            logger.warning("lost connection to \(brokerDescription): \(Self.describe(rc)); \(unacknowledged.count) unacknowledged messages will be re-sent")
+            onDisconnect(Self.describe(rc))
+            attempt = 1
+            scheduleReconnect(after: configuration.reconnectMinDelay)
+        case .connecting:
+            failedAttempt(Self.describe(rc))
+        case .idle, .waitingToReconnect:
+            break
+        }
+    }
+
+    // MARK: The socket
+
+    private func watchSocket() {
+        let fd = mosquitto_socket(handle)
+        guard fd >= 0 else { return }
+        if fd != registeredFD {
+            forgetSocket()
+            interest = mosquitto_want_write(handle) ? [.readable, .writable] : [.readable]
+            do {
+                try loop.register(fd: fd, interest: interest) { [unowned self] readiness in
+                    socketReady(readiness)
+                }
+                registeredFD = fd
+            } catch {
+                logger.error("cannot watch the MQTT socket: \(error)")
+            }
+        } else {
+            updateInterest()
+        }
+    }
+
+    private func forgetSocket() {
+        guard registeredFD >= 0 else { return }
+        loop.unregister(fd: registeredFD)
+        registeredFD = -1
+        interest = []
+    }
+
+    private func updateInterest() {
+        guard registeredFD >= 0 else { return }
+        let wanted: EventLoop.Interest = mosquitto_want_write(handle) ? [.readable, .writable] : [.readable]
+        if wanted != interest {
+            interest = wanted
+            loop.modify(fd: registeredFD, interest: wanted)
+        }
+    }
+
+    private func socketReady(_ readiness: EventLoop.Readiness) {
+        if readiness.readable || readiness.failed {
+            if mosquitto_loop_read(handle, 1) != MOSQ_ERR_SUCCESS.rawValue, registeredFD >= 0, mosquitto_socket(handle) < 0 {
+                // The disconnect callback has run and handled the state.
+                return
+            }
+        }
+        if readiness.writable, registeredFD >= 0 {
+            _ = mosquitto_loop_write(handle, 1)
+        }
+        if registeredFD >= 0, mosquitto_socket(handle) != registeredFD {
+            // libmosquitto closed the socket without a callback (e.g. a failed connect write).
+            forgetSocket()
+            if state == .connecting { failedAttempt("connection failed") }
+            return
+        }
+        updateInterest()
+        checkShutdownProgress()
+    }
+
+    private func scheduleKeepalive() {
+        cancelTimer(&keepaliveTimer)
+        let period = Interval(nanoseconds: max(configuration.keepalive.nanoseconds / 4, 1_000_000_000))
+        keepaliveTimer = loop.schedule(after: period) { [unowned self] in
+            keepaliveTimer = nil
+            guard state == .connected || state == .disconnecting else { return }
+            _ = mosquitto_loop_misc(handle)
+            updateInterest()
+            if state == .connected { scheduleKeepalive() }
+        }
+    }
+
+    private func cancelTimer(_ timer: inout EventLoop.TimerID?) {
+        if let id = timer { loop.cancel(id) }
+        timer = nil
+    }
+
+    // MARK: Publishing
+
+    /// Publishes now if connected, else buffers (bounded). Never blocks.
+    public func publish(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
+        statistics.published += 1
+        guard state == .connected, buffer.isEmpty else {
+            if buffer.append(OutgoingMessage(topic: topic, payload: payload, qos: qos, retain: retain)) {
+                statistics.dropped += 1
+                if statistics.dropped == 1 || statistics.dropped.isMultiple(of: 1000) {
+                    logger.warning("broker unreachable and \(buffer.capacity) messages buffered: dropped the oldest (\(statistics.dropped) so far)")
+                }
+            }
+            return
+        }
+        send(topic: topic, payload: payload, qos: qos, retain: retain)
+    }
+
+    private func send(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
+        var mid: Int32 = 0
+        let rc = payload.withUnsafeBytes { bytes in
+            mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, qos, retain)
+        }
+        if rc == MOSQ_ERR_SUCCESS.rawValue {
+            if qos > 0 { unacknowledged.insert(mid) }
+            updateInterest()
+        } else if rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue {
+            // The connection went away under us; keep the message for the next connection.
+            _ = buffer.prepend(OutgoingMessage(topic: topic, payload: payload, qos: qos, retain: retain))
+        } else {
+            statistics.dropped += 1
+            logger.error("cannot publish to '\(topic)': \(Self.describe(rc))")
+        }
+    }
+
+    private func drainBuffer() {
+        while state == .connected, let message = buffer.popFirst() {
+            send(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain)
+        }
+    }
+
+    private func acknowledged(mid: Int32) {
+        if unacknowledged.remove(mid) != nil { statistics.acknowledged += 1 }
+        checkShutdownProgress()
+    }
+
+    /// Subscribes now and after every reconnect.
+    public func subscribe(_ topic: String, qos: Int32) {
+        subscriptions.append((topic, qos))
+        if state == .connected {
+            mosquitto_subscribe(handle, nil, topic, qos)
+            updateInterest()
+        }
+    }
+
+    // MARK: Shutting down
+
+    /// Delivers what is buffered and unacknowledged (waiting at most `timeout`), sends
+    /// `final` messages (e.g. the retained `offline`), disconnects cleanly and calls
+    /// `completion`. Without a connection, the backlog is reported as undelivered.
+    public func shutdown(timeout: Interval, final: [OutgoingMessage], completion: @escaping () -> Void) {
+        cancelTimer(&reconnectTimer)
+        cancelTimer(&connectTimer)
+        guard state == .connected else {
+            if backlog > 0 {
+                logger.warning("stopping without a broker: \(backlog) messages were not delivered")
+            }
+            state = .stopped
+            forgetSocket()
+            completion()
+            return
+        }
+        for message in final { publish(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain) }
+        state = .disconnecting
+        shutdownCompletion = completion
+        shutdownDeadline = loop.now() + timeout
+        pollShutdown()
+    }
+
+    private func pollShutdown() {
+        checkShutdownProgress()
+        guard shutdownCompletion != nil else { return }
+        loop.schedule(after: .milliseconds(20)) { [unowned self] in pollShutdown() }
+    }
+
+    private func checkShutdownProgress() {
+        guard state == .disconnecting, let completion = shutdownCompletion else { return }
+        drainBufferWhileDisconnecting()
+        let pendingWrite = mosquitto_want_write(handle)
+        let timedOut = shutdownDeadline.map { loop.now() >= $0 } ?? false
+        guard (buffer.isEmpty && unacknowledged.isEmpty && !pendingWrite) || timedOut || registeredFD < 0 else { return }
+        if timedOut, backlog > 0 {
+            logger.warning("shutdown timed out with \(backlog) messages unacknowledged")
+        }
+        shutdownCompletion = nil
+        mosquitto_disconnect(handle)
+        _ = mosquitto_loop_write(handle, 1)
+        forgetSocket()
+        state = .stopped
+        completion()
+    }
+
+    private func drainBufferWhileDisconnecting() {
+        while let message = buffer.popFirst() {
+            send(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain)
+        }
+    }
+}
+
+/// A message on its way to the broker.
+public struct OutgoingMessage: Sendable {
+    public var topic: String
+    public var payload: [UInt8]
+    public var qos: Int32
+    public var retain: Bool
+    public init(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
+        self.topic = topic
+        self.payload = payload
+        self.qos = qos
+        self.retain = retain
+    }
+}
+
+/// An MQTT setup failure.
+public struct MQTTError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// `mosquitto_lib_init` once per process.
+enum MosquittoLibrary {
+    private static let initialised: Bool = {
+        mosquitto_lib_init()
+        return true
+    }()
+
+    static func initialise() { _ = initialised }
+}

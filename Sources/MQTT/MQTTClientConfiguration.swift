@@ -1,0 +1,67 @@
+import SensorgateCore
+
+/// How the client connects. Built by the gateway from the profile's `mqtt:` section.
+public struct MQTTClientConfiguration: Sendable {
+    public struct TLS: Sendable, Equatable {
+        /// CA bundle; nil uses the system's certificates (`/etc/ssl/certs`).
+        public var caFile: String?
+        public var certFile: String?
+        public var keyFile: String?
+        public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil) {
+            self.caFile = caFile
+            self.certFile = certFile
+            self.keyFile = keyFile
+        }
+    }
+
+    /// A message the broker publishes for us if we vanish.
+    public struct Will: Sendable, Equatable {
+        public var topic: String
+        public var payload: [UInt8]
+        public var qos: Int32
+        public var retain: Bool
+        public init(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
+            self.topic = topic
+            self.payload = payload
+            self.qos = qos
+            self.retain = retain
+        }
+    }
+
+    public var host: String
+    public var port: Int
+    public var tls: TLS?
+    public var clientID: String
+    public var keepalive: Interval
+    public var username: String?
+    public var password: String?
+    public var will: Will?
+    /// QoS > 0 messages in flight to the broker at once (libmosquitto's window).
+    public var maxInflight: Int
+    /// Messages held in memory while the broker is unreachable; past this the oldest are dropped and counted.
+    public var maxBuffered: Int
+    /// First reconnect delay; doubles per failed attempt up to `reconnectMaxDelay`.
+    public var reconnectMinDelay: Interval
+    public var reconnectMaxDelay: Interval
+    /// A connection attempt with no CONNACK after this long is abandoned and retried.
+    public var connectTimeout: Interval
+
+    public init(host: String, port: Int, tls: TLS? = nil, clientID: String, keepalive: Interval = .seconds(30),
+                username: String? = nil, password: String? = nil, will: Will? = nil, maxInflight: Int = 100,
+                maxBuffered: Int = 10_000, reconnectMinDelay: Interval = .milliseconds(500),
+                reconnectMaxDelay: Interval = .seconds(30), connectTimeout: Interval = .seconds(10)) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.clientID = clientID
+        self.keepalive = keepalive
+        self.username = username
+        self.password = password
+        self.will = will
+        self.maxInflight = maxInflight
+        self.maxBuffered = maxBuffered
+        self.reconnectMinDelay = reconnectMinDelay
+        self.reconnectMaxDelay = reconnectMaxDelay
+        self.connectTimeout = connectTimeout
+    }
+}

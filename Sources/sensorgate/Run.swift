@@ -1,0 +1,74 @@
+import ArgumentParser
+import Gateway
+import Logging
+import Profiles
+import ServiceLifecycle
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the gateway until SIGINT or SIGTERM, then flush, publish offline and exit 0.")
+
+    @Option(name: .long, help: ArgumentHelp("The device profile (YAML or JSON).", valueName: "FILE"))
+    var profile: String
+
+    @Option(name: .long, help: ArgumentHelp("Broker URL overriding mqtt.broker: mqtt://host:port or mqtts://host:port.", valueName: "URL"))
+    var broker: String?
+
+    @Flag(name: .long, help: "Use the simulator (driven by the profile's simulation: section) instead of the kernel's GPIO and I2C.")
+    var simulate = false
+
+    @Option(name: .long, help: ArgumentHelp("Directory for the gateway's state (its seq counter), overriding gateway.state_dir.", valueName: "DIR"))
+    var stateDir: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown log level '\(logLevel)'")
+        }
+        if let broker, case .failure(let error) = BrokerURL.parse(broker) {
+            throw ValidationError("--broker: \(error)")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "sensorgate")
+        let loaded = try loadProfile(profile)
+        var brokerURL: BrokerURL?
+        if let broker, case .success(let url) = BrokerURL.parse(broker) { brokerURL = url }
+
+        let gateway: GatewayService
+        do {
+            gateway = try GatewayService(
+                options: GatewayOptions(profile: loaded, broker: brokerURL, simulate: simulate, stateDirectory: stateDir),
+                logger: logger)
+        } catch {
+            printError("error: \(error)")
+            throw ExitStatus.failure
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: gateway)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            printError("error: \(Self.describe(error))")
+            throw ExitStatus.failure
+        }
+    }
+
+    /// Unwraps the service group's error to the gateway's own message.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? GatewayError { return error.description }
+        let text = "\(error)"
+        return text
+    }
+}
