@@ -99,7 +99,12 @@ let package = Package(
             dependencies: ["SensorDrivers", "Simulation", "SensorgateCore"],
             swiftSettings: strict
         ),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SensorgateCore"], swiftSettings: strict),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: ["Simulation", "SensorDrivers", "SensorgateCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "I2CTests", dependencies: ["I2C", "Simulation", "SensorgateCore"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
             dependencies: ["Profiles", "SensorgateCore", "SensorDrivers"],

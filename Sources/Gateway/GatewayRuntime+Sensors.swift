@@ -91,10 +91,13 @@ extension GatewayRuntime {
             for channelIndex in sensor.channels.indices where channelIndex < values.count {
                 guard sensor.channels[channelIndex].enabled else { continue }
                 let reading = Reading(value: values[channelIndex], timestamp: timestamp)
+                // Collect first, publish after: publishing reads the channel being mutated.
+                var state: Reading?
+                var closed: [WindowSummary] = []
                 sensor.channels[channelIndex].chain.process(
-                    reading,
-                    state: { publishChannel(sensor, channelIndex, $0) },
-                    window: { publishWindow(sensor, channelIndex, $0) })
+                    reading, state: { state = $0 }, window: { closed.append($0) })
+                for summary in closed { publishWindow(sensor, channelIndex, summary) }
+                if let state { publishChannel(sensor, channelIndex, state) }
             }
             armTimer(sensor)
         case .failed(let error, let consecutive):
@@ -117,7 +120,9 @@ extension GatewayRuntime {
             sensor.timer.fired()
             let now = loop.now()
             for index in sensor.channels.indices {
-                sensor.channels[index].chain.poll(now: now) { publishWindow(sensor, index, $0) }
+                var closed: [WindowSummary] = []
+                sensor.channels[index].chain.poll(now: now) { closed.append($0) }
+                for summary in closed { publishWindow(sensor, index, summary) }
             }
             armTimer(sensor)
         }

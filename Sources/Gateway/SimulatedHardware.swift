@@ -89,7 +89,14 @@ final class PhysicalSource: @unchecked Sendable {
     init(signals: [String: SignalSpec], seed: UInt64, clock: any MonotonicClock) {
         var built: [String: NumericSignal] = [:]
         for (offset, (channel, spec)) in signals.sorted(by: { $0.key < $1.key }).enumerated() {
-            built[channel] = NumericSignal(spec: spec, seed: seed &+ UInt64(offset))
+            let shape: NumericSignal.Shape
+            switch spec {
+            case .constant(let value): shape = .constant(value)
+            case .walk(let start, let step, let low, let high): shape = .walk(start: start, step: step, min: low, max: high)
+            case .sine(let mean, let amplitude, let period): shape = .sine(mean: mean, amplitude: amplitude, period: period)
+            case .square, .pulses: continue  // binary signals drive GPIO inputs; the validator rejects them here
+            }
+            built[channel] = NumericSignal(shape: shape, seed: seed &+ UInt64(offset))
         }
         self.signals = built
         self.clock = clock

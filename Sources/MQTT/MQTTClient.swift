@@ -340,9 +340,10 @@ public final class MQTTClient {
         }
     }
 
+    /// Runs inside libmosquitto's callback (its callback mutex held): never call back
+    /// into its loop functions from here; `socketReady` checks shutdown progress after.
     private func acknowledged(mid: Int32) {
         if unacknowledged.remove(mid) != nil { statistics.acknowledged += 1 }
-        checkShutdownProgress()
     }
 
     /// Subscribes now and after every reconnect.

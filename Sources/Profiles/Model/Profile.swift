@@ -5,7 +5,7 @@ import SensorgateCore
 /// Built only by ``ProfileLoader`` after validation succeeded, so every value here is
 /// in range, every id unique and every reference resolved. Defaults are applied.
 /// `DeviceProfiles/README.md` documents each key.
-public struct Profile: Sendable {
+public struct Profile: Sendable, Equatable {
     /// The file it came from.
     public var path: String
     public var gateway: GatewaySettings
@@ -28,7 +28,7 @@ public struct Profile: Sendable {
 }
 
 /// `gateway:`
-public struct GatewaySettings: Sendable {
+public struct GatewaySettings: Sendable, Equatable {
     /// `id` (required): `[A-Za-z0-9_-]+`, used in the default topic prefix and client id.
     public var id: String
     /// `board`: a preset name from `DeviceProfiles/boards`, or nil.
@@ -112,7 +112,7 @@ public enum QoS: Int, Sendable, Equatable {
 }
 
 /// `mqtt:`
-public struct MQTTSettings: Sendable {
+public struct MQTTSettings: Sendable, Equatable {
     /// `broker`, default `mqtt://127.0.0.1:1883`.
     public var broker: BrokerURL
     /// `client_id`, default the gateway id.
@@ -215,7 +215,7 @@ public struct GPIOLineSpec: Sendable, Equatable {
 }
 
 /// An entry of `inputs:`.
-public struct InputSpec: Sendable {
+public struct InputSpec: Sendable, Equatable {
     public var id: String
     public var gpio: GPIOLineSpec
     /// `debounce`, default 20ms; `0s` turns it off.
@@ -255,7 +255,7 @@ public struct PulseCountSpec: Sendable, Equatable {
 }
 
 /// An entry of `sensors:`.
-public struct SensorSpec: Sendable {
+public struct SensorSpec: Sendable, Equatable {
     public var id: String
     /// `driver`: a name from the driver catalog (`sensorgate drivers`).
     public var driver: String
@@ -322,7 +322,7 @@ public struct WindowSpec: Sendable, Equatable {
 }
 
 /// An entry of `outputs:`.
-public struct OutputSpec: Sendable {
+public struct OutputSpec: Sendable, Equatable {
     public var id: String
     public var gpio: GPIOLineSpec
     /// `initial`, default off.
@@ -339,7 +339,7 @@ public struct OutputSpec: Sendable {
 }
 
 /// `simulation:`: signals that drive the simulated chip and devices under `run --simulate`.
-public struct SimulationSpec: Sendable {
+public struct SimulationSpec: Sendable, Equatable {
     /// Keyed by input id.
     public var inputs: [String: SignalSpec]
     /// Keyed by sensor id, then channel name.

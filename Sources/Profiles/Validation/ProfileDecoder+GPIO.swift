@@ -1,0 +1,179 @@
+import SensorgateCore
+
+extension ProfileDecoder {
+    static let inputKeys = ["id", "gpio", "debounce", "count", "payload", "qos", "retain"]
+    static let inputGPIOKeys = ["chip", "line", "bias", "active_low", "edge"]
+    static let outputKeys = ["id", "gpio", "initial", "safe"]
+    static let outputGPIOKeys = ["chip", "line", "active_low"]
+
+    /// Highest line offset accepted (libgpiod chips have far fewer lines; this catches typos).
+    static let maximumLineOffset = 1023
+
+    static let defaultDebounce = Interval.milliseconds(20)
+    static let defaultCountUnit = "pulses"
+
+    // MARK: inputs
+
+    func decodeInputs(_ field: Field) -> [InputSpec] {
+        guard let items = validator.sequence(field, what: "a list of inputs") else { return [] }
+        return items.compactMap(decodeInput)
+    }
+
+    private func decodeInput(_ item: Field) -> InputSpec? {
+        guard let entry = validator.mapping(item, keys: Self.inputKeys) else { return nil }
+        let id = claimID(entry, kind: .input)
+        let gpio = entry.required("gpio", validator).flatMap { decodeGPIO($0, output: false, owner: entry.path, id: id) }
+        let debounce = entry.optional("debounce").flatMap {
+            validator.duration($0, in: Interval.zero...Interval.seconds(10))
+        }
+        let count = entry.optional("count").flatMap(decodeCount)
+        if let countField = entry.optional("count"), let gpio, gpio.edge == .none {
+            validator.report(at: countField.location, countField.path,
+                             "a pulse counter needs edges: set gpio.edge to rising, falling or both, got none")
+        }
+        var payload: (on: String, off: String)?
+        if let field = entry.optional("payload") {
+            payload = decodePayload(field)
+            if entry.contains("count") {
+                validator.report(at: field.location, field.path,
+                                 "a pulse counter publishes numbers; payload applies only to binary inputs")
+            }
+        }
+        let qos = entry.optional("qos").flatMap(qos)
+        let retain = entry.optional("retain").flatMap(validator.bool)
+        guard let id, let gpio else { return nil }
+        return InputSpec(id: id, gpio: gpio, debounce: debounce ?? Self.defaultDebounce, count: count,
+                         payloadOn: payload?.on, payloadOff: payload?.off, qos: qos, retain: retain)
+    }
+
+    private func decodeCount(_ field: Field) -> PulseCountSpec? {
+        guard let count = validator.mapping(field, keys: ["every", "scale", "unit"]) else { return nil }
+        let every = count.required("every", validator).flatMap {
+            validator.duration($0, in: Interval.seconds(1)...Interval.hours24)
+        }
+        let scale = count.optional("scale").flatMap { validator.number($0, "a number > 0", where: { $0 > 0 }) }
+        let unit = count.optional("unit").flatMap { validator.text($0, what: "a unit such as mm") }
+        guard let every else { return nil }
+        return PulseCountSpec(every: every, scale: scale ?? 1, unit: unit ?? Self.defaultCountUnit)
+    }
+
+    private func decodePayload(_ field: Field) -> (on: String, off: String)? {
+        guard let payload = validator.mapping(field, keys: ["on", "off"]) else { return nil }
+        let on = payload.required("on", validator).flatMap { validator.text($0, what: "the text published when active") }
+        let off = payload.required("off", validator).flatMap { validator.text($0, what: "the text published when inactive") }
+        guard let on, let off else { return nil }
+        return (on, off)
+    }
+
+    // MARK: outputs
+
+    func decodeOutputs(_ field: Field) -> [OutputSpec] {
+        guard let items = validator.sequence(field, what: "a list of outputs") else { return [] }
+        return items.compactMap(decodeOutput)
+    }
+
+    private func decodeOutput(_ item: Field) -> OutputSpec? {
+        guard let entry = validator.mapping(item, keys: Self.outputKeys) else { return nil }
+        let id = claimID(entry, kind: .output)
+        let gpio = entry.required("gpio", validator).flatMap { decodeGPIO($0, output: true, owner: entry.path, id: id) }
+        let initial = entry.optional("initial").flatMap(validator.bool)
+        let safe = entry.optional("safe").flatMap(validator.bool)
+        guard let id, let gpio else { return nil }
+        return OutputSpec(id: id, gpio: gpio, initial: initial ?? false, safe: safe)
+    }
+
+    // MARK: gpio
+
+    private func decodeGPIO(_ field: Field, output: Bool, owner: String, id: String?) -> GPIOLineSpec? {
+        let keys = output ? Self.outputGPIOKeys : Self.inputGPIOKeys
+        guard let gpio = validator.mapping(field, keys: keys) else { return nil }
+        let chip = gpio.optional("chip").flatMap {
+            validator.text($0, what: "a chip such as gpiochip0, /dev/gpiochip0, 0 or a chip label")
+        }
+        let lineField = gpio.required("line", validator)
+        let line = lineField.flatMap(line)
+        let bias = gpio.optional("bias").flatMap { validator.choice($0, Bias.allCases.map { ($0.rawValue, $0) }) }
+        let activeLow = gpio.optional("active_low").flatMap(validator.bool)
+        let edge = gpio.optional("edge").flatMap {
+            validator.choice($0, EdgeDetection.allCases.map { ($0.rawValue, $0) })
+        }
+        guard let line, let lineField else { return nil }
+        if gpio.contains("chip") && chip == nil { return nil }
+        claimLine(chip: chip, line: line, field: lineField, owner: id.map { "\(owner) '\($0)'" } ?? owner)
+        return GPIOLineSpec(chip: chip, line: line, bias: bias ?? .asIs, activeLow: activeLow ?? false,
+                            edge: edge ?? .both)
+    }
+
+    /// `line: 17` is an offset; `line: GPIO17`, `line: pin11` or any quoted text is a line name.
+    private func line(_ field: Field) -> GPIOLineSpec.Line? {
+        let what = "a line offset from 0 to \(Self.maximumLineOffset) or a line name such as GPIO17"
+        guard let text = field.node.scalarText, !field.node.isNull, !text.isEmpty else {
+            validator.expected(what, field)
+            return nil
+        }
+        if field.node.isQuoted {
+            // Where the quotes matter: `17` is an offset, `"17"` would be a line named 17,
+            // which no kernel has; say so instead of failing later on the board.
+            if text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                validator.expected(what, field, detail: "a quoted line is a line name; write \(text) without quotes for the offset")
+                return nil
+            }
+            return .name(text)
+        }
+        if let first = text.unicodeScalars.first, ("0"..."9").contains(first) || first == "-" || first == "+" {
+            guard let offset = NumberSyntax.integer(text), (0...Self.maximumLineOffset).contains(offset) else {
+                validator.expected(what, field)
+                return nil
+            }
+            return .offset(UInt32(offset))
+        }
+        return .name(text)
+    }
+
+    /// Two inputs or outputs on one line would fight over it. Chips compare after
+    /// normalising (nil, `gpiochip0`, `/dev/gpiochip0` and `0` are one chip); `GPIO<n>`
+    /// names the line at offset n, as the Raspberry Pi kernel and the simulator name lines.
+    private func claimLine(chip: String?, line: GPIOLineSpec.Line, field: Field, owner: String) {
+        let chipKey = Self.normalisedChip(chip)
+        let lineKey: String
+        let lineText: String
+        switch line {
+        case .offset(let offset):
+            lineKey = "#\(offset)"
+            lineText = "line \(offset)"
+        case .name(let name):
+            if let offset = Self.raspberryPiOffset(name) {
+                lineKey = "#\(offset)"
+                lineText = "line \(offset) (\(name))"
+            } else {
+                lineKey = "name:\(name)"
+                lineText = "line '\(name)'"
+            }
+        }
+        let chipText = Int(chipKey).map { "gpiochip\($0)" } ?? "chip '\(chipKey)'"
+        let key = "\(chipKey)|\(lineKey)"
+        if let first = lineOwners[key] {
+            validator.report(at: field.location, field.path,
+                             "\(lineText) of \(chipText) is already used by \(first.owner) at \(first.location)")
+            return
+        }
+        lineOwners[key] = (owner, field.location)
+    }
+
+    /// `nil`, `gpiochip0`, `/dev/gpiochip0` and `0` all give `0`; a label stays as written.
+    static func normalisedChip(_ chip: String?) -> String {
+        guard var text = chip else { return "0" }
+        if text.hasPrefix("/dev/") { text.removeFirst(5) }
+        if text.hasPrefix("gpiochip") { text.removeFirst(8) }
+        if let number = NumberSyntax.integer(text), number >= 0 { return String(number) }
+        return chip ?? "0"
+    }
+
+    /// `GPIO17` → 17 (the Raspberry Pi kernel's line names).
+    static func raspberryPiOffset(_ name: String) -> Int? {
+        guard name.hasPrefix("GPIO") else { return nil }
+        let digits = name.dropFirst(4)
+        guard !digits.isEmpty, digits.count <= 4, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+}

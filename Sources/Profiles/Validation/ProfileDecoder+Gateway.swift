@@ -1,0 +1,139 @@
+import SensorgateCore
+
+extension ProfileDecoder {
+    static let gatewayKeys = ["id", "board", "state_dir"]
+    static let mqttKeys = ["broker", "client_id", "topic_prefix", "qos", "retain", "keepalive", "username",
+                           "password_file", "tls", "max_buffered", "outbox", "home_assistant"]
+
+    /// Board presets `gateway.board` may name (the presets themselves live in `DeviceProfiles/boards`).
+    static let boards = ["raspberry-pi-3", "raspberry-pi-4", "raspberry-pi-5", "raspberry-pi-zero-2-w", "generic"]
+
+    static let defaultBroker = BrokerURL(host: "127.0.0.1", port: 1883, tls: false)
+    static let defaultStateDirectory = "/var/lib/sensorgate"
+
+    // MARK: gateway
+
+    func decodeGateway(_ field: Field) -> GatewaySettings? {
+        guard let gateway = validator.mapping(field, keys: Self.gatewayKeys) else { return nil }
+        let id = gateway.required("id", validator).flatMap(validator.identifier)
+        let board = gateway.optional("board").flatMap { validator.choice($0, Self.boards.map { ($0, $0) }) }
+        let stateDirectory = gateway.optional("state_dir").flatMap { validator.text($0, what: "a directory path") }
+        guard let id else { return nil }
+        return GatewaySettings(id: id, board: board, stateDirectory: stateDirectory ?? Self.defaultStateDirectory)
+    }
+
+    // MARK: mqtt
+
+    func decodeMQTT(_ field: Field?, gatewayID: String?) -> MQTTSettings? {
+        let mqtt: Fields
+        if let field {
+            guard let fields = validator.mapping(field, keys: Self.mqttKeys) else { return nil }
+            mqtt = fields
+        } else {
+            mqtt = Fields(path: "mqtt", location: .start, pairs: [])
+        }
+
+        var broker: BrokerURL? = Self.defaultBroker
+        if let field = mqtt.optional("broker") {
+            broker = nil
+            if let text = validator.text(field, what: "a broker URL such as mqtt://127.0.0.1:1883") {
+                switch BrokerURL.parse(text) {
+                case .success(let url): broker = url
+                case .failure(let error): validator.report(at: field.location, field.path, error.message)
+                }
+            }
+        }
+        let clientID = mqtt.optional("client_id").flatMap { validator.text($0, what: "a client id") }
+        let topicPrefix = mqtt.optional("topic_prefix").flatMap { topicLevels($0) }
+        let qos = mqtt.optional("qos").flatMap(qos)
+        let retain = mqtt.optional("retain").flatMap(validator.bool)
+        let keepalive = mqtt.optional("keepalive").flatMap(keepalive)
+        let username = mqtt.optional("username").flatMap { validator.text($0, what: "a user name") }
+        let passwordFile = mqtt.optional("password_file").flatMap { validator.text($0, what: "a file path") }
+        if let field = mqtt.optional("password_file"), username == nil, !mqtt.contains("username") {
+            validator.report(at: field.location, field.path, "a password needs a user name: add mqtt.username")
+        }
+        let tls = mqtt.optional("tls").flatMap { decodeTLS($0, broker: broker) }
+        let maxBuffered = mqtt.optional("max_buffered").flatMap { validator.integer($0, in: 1...10_000_000) }
+        let outbox = mqtt.optional("outbox").flatMap(decodeOutbox)
+        let homeAssistant = mqtt.optional("home_assistant").flatMap(decodeHomeAssistant)
+
+        guard let gatewayID, let broker else { return nil }
+        return MQTTSettings(
+            broker: broker,
+            clientID: clientID ?? gatewayID,
+            topicPrefix: topicPrefix ?? "sensorgate/\(gatewayID)",
+            qos: qos ?? .atLeastOnce,
+            retain: retain ?? false,
+            keepalive: keepalive ?? .seconds(30),
+            username: username,
+            passwordFile: passwordFile,
+            tls: tls,
+            maxBuffered: maxBuffered ?? 10_000,
+            outbox: outbox,
+            homeAssistant: homeAssistant
+        )
+    }
+
+    /// `qos: 0`, `1` or `2` (also for inputs and sensors).
+    func qos(_ field: Field) -> QoS? {
+        validator.integer(field, in: 0...2).flatMap(QoS.init(rawValue:))
+    }
+
+    private func keepalive(_ field: Field) -> Interval? {
+        guard let value = validator.duration(field, in: .seconds(5)...Interval.seconds(65_535)) else {
+            return nil
+        }
+        guard value.nanoseconds % 1_000_000_000 == 0 else {
+            validator.expected("a whole number of seconds from 5s to 65535s", field)
+            return nil
+        }
+        return value
+    }
+
+    /// Topic levels for a prefix: no wildcards, no trailing `/`, not a `$` system topic.
+    func topicLevels(_ field: Field) -> String? {
+        let what = "topic levels without '+', '#', a leading '$' or a trailing '/'"
+        guard let text = field.node.scalarText, !field.node.isNull else {
+            validator.expected(what, field)
+            return nil
+        }
+        guard !text.isEmpty, !text.contains("+"), !text.contains("#"), !text.hasSuffix("/"), !text.hasPrefix("$"),
+              !text.unicodeScalars.contains("\0") else {
+            validator.expected(what, field)
+            return nil
+        }
+        return text
+    }
+
+    private func decodeTLS(_ field: Field, broker: BrokerURL?) -> TLSSettings? {
+        guard let tls = validator.mapping(field, keys: ["ca_file", "cert_file", "key_file"]) else { return nil }
+        let caFile = tls.optional("ca_file").flatMap { validator.text($0, what: "a file path") }
+        let certFile = tls.optional("cert_file").flatMap { validator.text($0, what: "a file path") }
+        let keyFile = tls.optional("key_file").flatMap { validator.text($0, what: "a file path") }
+        if tls.contains("cert_file") != tls.contains("key_file") {
+            let missing = tls.contains("cert_file") ? "key_file" : "cert_file"
+            validator.report(at: tls.location, tls.path,
+                             "a client certificate needs both cert_file and key_file, missing \(missing)")
+        }
+        if let broker, !broker.tls {
+            validator.report(at: tls.location, tls.path, "TLS settings need an mqtts:// broker, got '\(broker)'")
+        }
+        return TLSSettings(caFile: caFile, certFile: certFile, keyFile: keyFile)
+    }
+
+    private func decodeOutbox(_ field: Field) -> OutboxSettings? {
+        guard let outbox = validator.mapping(field, keys: ["path", "max_messages"]) else { return nil }
+        let path = outbox.required("path", validator).flatMap { validator.text($0, what: "a directory path") }
+        let maxMessages = outbox.optional("max_messages").flatMap { validator.integer($0, in: 1...100_000_000) }
+        guard let path else { return nil }
+        return OutboxSettings(path: path, maxMessages: maxMessages ?? 1_000_000)
+    }
+
+    private func decodeHomeAssistant(_ field: Field) -> HomeAssistantSettings? {
+        guard let settings = validator.mapping(field, keys: ["discovery", "prefix"]) else { return nil }
+        let discovery = settings.optional("discovery").flatMap(validator.bool)
+        let prefix = settings.optional("prefix").flatMap { topicLevels($0) }
+        return HomeAssistantSettings(discovery: discovery ?? false, prefix: prefix ?? "homeassistant")
+    }
+}

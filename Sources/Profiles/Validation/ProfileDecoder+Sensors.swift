@@ -1,0 +1,208 @@
+import SensorDrivers
+import SensorgateCore
+
+extension ProfileDecoder {
+    static let sensorKeys = ["id", "driver", "i2c", "interval", "channels", "qos", "retain"]
+    static let channelKeys = ["enabled", "filters", "windows"]
+    static let filterNames = ["median", "delta", "sliding_average"]
+    static let windowKeys = ["name", "every", "stats"]
+
+    /// Longest sensor interval and window.
+    static let longestInterval = Interval.hours24
+    /// Shortest interval for a sensor whose driver is unknown (its real minimum is checked once it is fixed).
+    static let shortestInterval = Interval.milliseconds(1)
+
+    // MARK: sensors
+
+    func decodeSensors(_ field: Field) -> [SensorSpec] {
+        guard let items = validator.sequence(field, what: "a list of sensors") else { return [] }
+        return items.compactMap(decodeSensor)
+    }
+
+    private func decodeSensor(_ item: Field) -> SensorSpec? {
+        guard let entry = validator.mapping(item, keys: Self.sensorKeys) else { return nil }
+        let id = claimID(entry, kind: .sensor)
+        let driverName = entry.required("driver", validator).flatMap {
+            validator.choice($0, DriverCatalog.all.map { ($0.name, $0.name) })
+        }
+        let driver = driverName.flatMap(DriverCatalog.descriptor(named:))
+        if let id { sensorDrivers[id] = .some(driver) }
+
+        let i2c = entry.required("i2c", validator).flatMap { decodeI2C($0, driver: driver) }
+        let interval = entry.optional("interval").flatMap { field in
+            if let driver {
+                return validator.duration(field, in: driver.minimumInterval...Self.longestInterval,
+                                          lowerNote: "the \(driver.name)'s minimum")
+            }
+            return validator.duration(field, in: Self.shortestInterval...Self.longestInterval)
+        }
+        let channels = entry.optional("channels").flatMap { decodeChannels($0, driver: driver) } ?? []
+        let qos = entry.optional("qos").flatMap(qos)
+        let retain = entry.optional("retain").flatMap(validator.bool)
+
+        guard let id, let driver, let i2c else { return nil }
+        // Channels as written, then the driver's other channels with no processing.
+        let remaining = driver.channels.filter { channel in !channels.contains { $0.name == channel.name } }
+        return SensorSpec(id: id, driver: driver.name, bus: i2c.bus, address: i2c.address ?? driver.defaultAddress,
+                          interval: interval ?? driver.defaultInterval,
+                          channels: channels + remaining.map { ChannelSpec(name: $0.name) }, qos: qos, retain: retain)
+    }
+
+    private func decodeI2C(_ field: Field, driver: DriverDescriptor?) -> (bus: Int, address: UInt8?)? {
+        guard let i2c = validator.mapping(field, keys: ["bus", "address"]) else { return nil }
+        let bus = i2c.required("bus", validator).flatMap { validator.integer($0, in: 0...255) }
+        var address: UInt8?
+        if let field = i2c.optional("address"), let value = validator.i2cAddress(field) {
+            if let driver, !driver.allowedAddresses.contains(value) {
+                let list = Self.orList(driver.allowedAddresses.map(I2CAddressSyntax.format))
+                validator.expected("an address the \(driver.name) answers at (\(list))", field)
+            } else {
+                address = value
+            }
+        }
+        guard let bus else { return nil }
+        if i2c.contains("address") && address == nil { return nil }
+        return (bus, address)
+    }
+
+    // MARK: channels
+
+    private func decodeChannels(_ field: Field, driver: DriverDescriptor?) -> [ChannelSpec]? {
+        guard let pairs = validator.pairs(field, what: "a mapping of channel names") else { return nil }
+        var channels: [ChannelSpec] = []
+        for pair in pairs {
+            let channelField = Field(node: pair.value, path: KeyPath.child(field.path, pair.key))
+            if let driver, driver.channel(named: pair.key) == nil {
+                let names = driver.channels.map(\.name)
+                validator.report(at: pair.keyLocation, field.path,
+                                 "unknown channel '\(pair.key)' of driver \(driver.name), expected one of "
+                                     + names.joined(separator: ", ") + DidYouMean.hint(for: pair.key, among: names))
+                continue
+            }
+            if let channel = decodeChannel(channelField, name: pair.key) { channels.append(channel) }
+        }
+        return channels
+    }
+
+    private func decodeChannel(_ field: Field, name: String) -> ChannelSpec? {
+        guard let channel = validator.mapping(field, keys: Self.channelKeys) else { return nil }
+        let enabled = channel.optional("enabled").flatMap(validator.bool)
+        let filters = channel.optional("filters").flatMap(decodeFilters) ?? []
+        let windows = channel.optional("windows").flatMap(decodeWindows) ?? []
+        return ChannelSpec(name: name, enabled: enabled ?? true, filters: filters, windows: windows)
+    }
+
+    // MARK: filters
+
+    private func decodeFilters(_ field: Field) -> [FilterSpec]? {
+        guard let items = validator.sequence(field, what: "a list of filters") else { return nil }
+        return items.compactMap(decodeFilter)
+    }
+
+    private func decodeFilter(_ item: Field) -> FilterSpec? {
+        let what = "a filter such as { median: 5 }, { delta: 0.1 } or { sliding_average: { size: 10, every: 5 } }"
+        guard case .mapping(let pairs) = item.node.value, let pair = pairs.first else {
+            validator.expected(what, item)
+            return nil
+        }
+        guard pairs.count == 1 else {
+            let names = pairs.map { "'\($0.key)'" }.joined(separator: ", ")
+            validator.report(at: item.location, item.path,
+                             "expected one filter per list entry, got \(pairs.count) keys (\(names))")
+            return nil
+        }
+        let field = Field(node: pair.value, path: KeyPath.child(item.path, pair.key))
+        switch pair.key {
+        case "median":
+            return validator.integer(field, in: 1...101).map { .median(size: $0) }
+        case "delta":
+            return validator.number(field, "a number > 0", where: { $0 > 0 }).map { .delta(threshold: $0) }
+        case "sliding_average":
+            guard let settings = validator.mapping(field, keys: ["size", "every"],
+                                                  what: "a mapping such as { size: 10, every: 5 }") else { return nil }
+            guard let size = settings.required("size", validator).flatMap({ validator.integer($0, in: 1...1000) })
+            else { return nil }
+            let every = settings.optional("every").flatMap { validator.integer($0, in: 1...size) }
+            if settings.contains("every") && every == nil { return nil }
+            return .slidingAverage(size: size, every: every ?? 1)
+        default:
+            validator.report(at: pair.keyLocation, item.path,
+                             "unknown filter '\(pair.key)', expected one of \(Self.filterNames.joined(separator: ", "))"
+                                 + DidYouMean.hint(for: pair.key, among: Self.filterNames))
+            return nil
+        }
+    }
+
+    // MARK: windows
+
+    private func decodeWindows(_ field: Field) -> [WindowSpec]? {
+        guard let items = validator.sequence(field, what: "a list of windows") else { return nil }
+        var windows: [WindowSpec] = []
+        var names: [String: SourceLocation] = [:]
+        for item in items {
+            guard let window = validator.mapping(item, keys: Self.windowKeys) else { continue }
+            let every = window.required("every", validator).flatMap {
+                validator.duration($0, in: Interval.seconds(1)...Self.longestInterval)
+            }
+            let stats = window.required("stats", validator).flatMap(decodeStatistics)
+            var name: String?
+            if let field = window.optional("name") {
+                name = topicLevel(field)
+                if let name, let first = names[name] {
+                    validator.report(at: field.location, field.path,
+                                     "duplicate window name '\(name)' (first at \(first)); names are topic levels")
+                    continue
+                }
+                if let name { names[name] = field.location }
+            } else if let every {
+                // Unnamed windows are named after their length: `1m`, `30s`.
+                name = Validator.format(every)
+                if let name, let first = names[name] {
+                    validator.report(at: window.location, window.path,
+                                     "duplicate window name '\(name)' (first at \(first)); give this window a name")
+                    continue
+                }
+                if let name { names[name] = window.location }
+            }
+            guard let name, let every, let stats else { continue }
+            windows.append(WindowSpec(name: name, every: every, stats: stats))
+        }
+        return windows
+    }
+
+    /// One topic level: not empty, no `/`, `+` or `#`.
+    private func topicLevel(_ field: Field) -> String? {
+        let what = "a name usable as a topic level (no '/', '+' or '#')"
+        guard let text = field.node.scalarText, !field.node.isNull, !text.isEmpty,
+              !text.contains("/"), !text.contains("+"), !text.contains("#") else {
+            validator.expected(what, field)
+            return nil
+        }
+        return text
+    }
+
+    private func decodeStatistics(_ field: Field) -> [Statistic]? {
+        guard let items = validator.sequence(field, what: "a list of statistics such as [mean, min, max]") else {
+            return nil
+        }
+        if items.isEmpty {
+            validator.expected("at least one statistic such as mean, min or max", field)
+            return nil
+        }
+        var stats: [Statistic] = []
+        var failed = false
+        for item in items {
+            guard let stat = validator.choice(item, Statistic.allCases.map { ($0.rawValue, $0) }) else {
+                failed = true
+                continue
+            }
+            if stats.contains(stat) {
+                validator.report(at: item.location, item.path, "duplicate statistic '\(stat.rawValue)'")
+                failed = true
+                continue
+            }
+            stats.append(stat)
+        }
+        return failed ? nil : stats
+    }
+}

@@ -1,0 +1,93 @@
+import SensorDrivers
+import SensorgateCore
+
+/// Turns a document tree into a ``Profile``, checking everything and reporting every
+/// problem to its ``Validator``. Returns a profile only if nothing was wrong.
+///
+/// One extension per section: `+Gateway` (gateway, mqtt), `+GPIO` (inputs, outputs),
+/// `+Sensors` (sensors, channels, filters, windows), `+Simulation`.
+final class ProfileDecoder {
+    let validator: Validator
+
+    /// What an id names, for duplicate checks and `simulation:` references.
+    enum EntityKind: String {
+        case input, sensor, output
+    }
+
+    struct Entity {
+        var kind: EntityKind
+        var path: String
+        var location: SourceLocation
+    }
+
+    /// Ids seen so far, by id.
+    var entities: [String: Entity] = [:]
+    /// GPIO lines claimed so far, by normalised chip and line.
+    var lineOwners: [String: (owner: String, location: SourceLocation)] = [:]
+    /// Decoded sensors' drivers, by sensor id (nil when the driver is unknown).
+    var sensorDrivers: [String: DriverDescriptor?] = [:]
+
+    static let rootKeys = ["gateway", "mqtt", "inputs", "sensors", "outputs", "simulation"]
+
+    /// Ids that would clash with the gateway's own topic levels `<prefix>/status` and `<prefix>/error`.
+    static let reservedIDs = ["status", "error"]
+
+    init(validator: Validator) {
+        self.validator = validator
+    }
+
+    func decode(_ root: ConfigNode, path: String) -> Profile? {
+        let rootField = Field(node: root, path: "")
+        if !root.isNull, case .mapping = root.value {} else {
+            validator.expected("a mapping with a 'gateway' section", rootField)
+            return nil
+        }
+        guard let top = validator.mapping(rootField, keys: Self.rootKeys) else { return nil }
+
+        let gateway = top.required("gateway", validator).flatMap(decodeGateway)
+        let mqtt = decodeMQTT(top.optional("mqtt"), gatewayID: gateway?.id)
+        let inputs = top.optional("inputs").map(decodeInputs) ?? []
+        let sensors = top.optional("sensors").map(decodeSensors) ?? []
+        let outputs = top.optional("outputs").map(decodeOutputs) ?? []
+        if !["inputs", "sensors", "outputs"].contains(where: { hasEntries(top.optional($0)) }) {
+            validator.report(at: top.location, "",
+                             "expected at least one entry in inputs, sensors or outputs, got none")
+        }
+        let simulation = top.optional("simulation").map(decodeSimulation) ?? SimulationSpec()
+
+        guard validator.diagnostics.isEmpty, let gateway, let mqtt, let simulation else { return nil }
+        return Profile(path: path, gateway: gateway, mqtt: mqtt, inputs: inputs, sensors: sensors,
+                       outputs: outputs, simulation: simulation)
+    }
+
+    /// True unless the field is absent or an empty list (a wrong type was reported elsewhere).
+    private func hasEntries(_ field: Field?) -> Bool {
+        guard let field else { return false }
+        if case .sequence(let items) = field.node.value { return !items.isEmpty }
+        return true
+    }
+
+    /// `a, b or c`
+    static func orList(_ items: [String]) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " or " + (items.last ?? "")
+    }
+
+    // MARK: Ids
+
+    /// Reads an entry's `id` and claims it: ids are unique across inputs, sensors and
+    /// outputs, since each is a topic level under the prefix.
+    func claimID(_ entry: Fields, kind: EntityKind) -> String? {
+        guard let field = entry.required("id", validator), let id = validator.identifier(field) else { return nil }
+        if Self.reservedIDs.contains(id) {
+            validator.expected("an id other than status and error (reserved topic levels)", field)
+            return nil
+        }
+        if let first = entities[id] {
+            validator.report(at: field.location, field.path,
+                             "duplicate id '\(id)', already used by \(first.path) at \(first.location)")
+            return nil
+        }
+        entities[id] = Entity(kind: kind, path: entry.path, location: field.location)
+        return id
+    }
+}
