@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "sensorgate-bench",
             dependencies: [
-                "Gateway", "MQTT", "Pipeline", "CMosquitto", "SensorgateCore",
+                "Gateway", "MQTT", "Runtime", "Pipeline", "CMosquitto", "SensorgateCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -10,6 +10,7 @@ final class SensorChannels {
     struct Channel {
         var name: String
         var unit: String
+        var descriptor: ChannelDescriptor
         var enabled: Bool
         var chain: ChannelChain
         var stateTopic: String
@@ -47,7 +48,7 @@ extension GatewayRuntime {
                     windowTopics[window.name] = topics.window(spec.id, channel.name, window.name)
                 }
                 return SensorChannels.Channel(
-                    name: channel.name, unit: channel.unit, enabled: configured.enabled,
+                    name: channel.name, unit: channel.unit, descriptor: channel, enabled: configured.enabled,
                     chain: ChannelChain(stages: configured.filters.map(Self.stage), windows: windows),
                     stateTopic: topics.channel(spec.id, channel.name), windowTopics: windowTopics)
             }
@@ -131,7 +132,7 @@ extension GatewayRuntime {
     private func publishChannel(_ sensor: SensorChannels, _ index: Int, _ reading: Reading) {
         guard reading.value.isFinite else { return }
         let channel = sensor.channels[index]
-        let payload = encoder.state(.number(reading.value), unit: channel.unit, utc: utcNanoseconds(reading.timestamp),
+        let payload = encoder.state(.number(channel.descriptor.rounded(reading.value)), unit: channel.unit, utc: utcNanoseconds(reading.timestamp),
                                     seq: sequence.next())
         publish(topic: channel.stateTopic, payload: payload, qos: Int32((sensor.spec.qos ?? profile.mqtt.qos).rawValue),
                 retain: sensor.spec.retain ?? profile.mqtt.retain)
@@ -140,6 +141,10 @@ extension GatewayRuntime {
     private func publishWindow(_ sensor: SensorChannels, _ index: Int, _ summary: WindowSummary) {
         let channel = sensor.channels[index]
         guard let topic = channel.windowTopics[summary.name] else { return }
+        var summary = summary
+        summary.statistics = summary.statistics.map { statistic, value in
+            (statistic, statistic == .count ? value : channel.descriptor.rounded(value))
+        }
         let payload = encoder.window(summary, unit: channel.unit, utcOffset: utc.offsetNanoseconds, seq: sequence.next())
         publish(topic: topic, payload: payload, qos: Int32((sensor.spec.qos ?? profile.mqtt.qos).rawValue),
                 retain: sensor.spec.retain ?? profile.mqtt.retain)

@@ -33,9 +33,9 @@ public final class BME280: SensorDriver, @unchecked Sendable {
         defaultInterval: .seconds(5),
         minimumInterval: .milliseconds(100),
         channels: [
-            ChannelDescriptor(name: "temperature", unit: "°C", deviceClass: "temperature"),
-            ChannelDescriptor(name: "humidity", unit: "%", deviceClass: "humidity"),
-            ChannelDescriptor(name: "pressure", unit: "hPa", deviceClass: "pressure"),
+            ChannelDescriptor(name: "temperature", unit: "°C", deviceClass: "temperature", decimals: 2),
+            ChannelDescriptor(name: "humidity", unit: "%", deviceClass: "humidity", decimals: 2),
+            ChannelDescriptor(name: "pressure", unit: "hPa", deviceClass: "pressure", decimals: 2),
         ],
         make: { BME280() }
     )

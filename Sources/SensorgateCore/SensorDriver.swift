@@ -6,11 +6,23 @@ public struct ChannelDescriptor: Sendable, Equatable {
     public var unit: String
     /// Home Assistant `device_class`, where one fits.
     public var deviceClass: String?
+    /// Decimal places worth publishing (the part's resolution); nil publishes every digit.
+    public var decimals: Int?
 
-    public init(name: String, unit: String, deviceClass: String? = nil) {
+    public init(name: String, unit: String, deviceClass: String? = nil, decimals: Int? = nil) {
         self.name = name
         self.unit = unit
         self.deviceClass = deviceClass
+        self.decimals = decimals
+    }
+
+    /// `value` rounded to ``decimals``.
+    @inlinable
+    public func rounded(_ value: Double) -> Double {
+        guard let decimals, value.isFinite else { return value }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        return (value * scale).rounded() / scale
     }
 }
 

@@ -1,1 +1,2 @@
-// placeholder
+// sensorgate-bench: see BenchCommand.swift.
+BenchCommand.main()

@@ -13,9 +13,9 @@ struct DriverCatalogTests {
         #expect(descriptor.defaultInterval == .seconds(5))
         #expect(descriptor.minimumInterval == .milliseconds(100))
         #expect(descriptor.channels == [
-            ChannelDescriptor(name: "temperature", unit: "°C", deviceClass: "temperature"),
-            ChannelDescriptor(name: "humidity", unit: "%", deviceClass: "humidity"),
-            ChannelDescriptor(name: "pressure", unit: "hPa", deviceClass: "pressure"),
+            ChannelDescriptor(name: "temperature", unit: "°C", deviceClass: "temperature", decimals: 2),
+            ChannelDescriptor(name: "humidity", unit: "%", deviceClass: "humidity", decimals: 2),
+            ChannelDescriptor(name: "pressure", unit: "hPa", deviceClass: "pressure", decimals: 2),
         ])
         #expect(descriptor.make() is BME280)
     }

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// `sensorgate validate` and `run` exit codes and messages (DESIGN.md, "Command line").
+@Suite("Command line")
+struct CommandLineTests {
+    @Test("validate: ok per valid file and exit 0")
+    func validateOK() throws {
+        let examples = ["demo.yaml", "demo.json", "weather-station.yaml", "minimal.yaml"].map {
+            TestEnvironment.repository.appendingPathComponent("DeviceProfiles/examples/\($0)").path
+        }
+        let result = try run(TestEnvironment.binary, ["validate"] + examples)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.split(separator: "\n").map(String.init) == examples.map { "ok: \($0)" })
+    }
+
+    @Test("validate: every problem as FILE:LINE:COLUMN: error: MESSAGE and exit 1")
+    func validateInvalid() throws {
+        let directory = TestEnvironment.temporaryDirectory()
+        let file = directory.appendingPathComponent("bad.yaml")
+        try """
+        gateway:
+          id: bad
+        mqtt:
+          brokr: mqtt://127.0.0.1:1883
+        inputs:
+          - id: door
+            gpio: { line: 17, bias: pullup }
+            debounce: 20
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let result = try run(TestEnvironment.binary, ["validate", file.path])
+        #expect(result.status == 1)
+        let lines = result.error.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(result.error)")
+        #expect(lines.contains { $0.hasPrefix("\(file.path):4:3: error: ") && $0.contains("did you mean 'broker'") })
+        #expect(lines.contains { $0.hasPrefix("\(file.path):7:") && $0.contains("pull-up") })
+        #expect(lines.contains { $0.hasPrefix("\(file.path):8:") && $0.contains("debounce") })
+    }
+
+    @Test("validate: unreadable file and usage errors exit 2")
+    func validateUsage() throws {
+        let missing = try run(TestEnvironment.binary, ["validate", "/nonexistent/profile.yaml"])
+        #expect(missing.status == 2)
+        #expect(missing.error.contains("/nonexistent/profile.yaml"))
+        let none = try run(TestEnvironment.binary, ["validate"])
+        #expect(none.status == 2)
+        let unknownFlag = try run(TestEnvironment.binary, ["validate", "--frobnicate", "x.yaml"])
+        #expect(unknownFlag.status == 2)
+    }
+
+    @Test("run without --simulate says the kernel GPIO backend is not available, exit 1, no fallback")
+    func runWithoutSimulator() throws {
+        let directory = TestEnvironment.temporaryDirectory()
+        let profile = TestEnvironment.repository.appendingPathComponent("DeviceProfiles/examples/demo.yaml").path
+        let result = try run(TestEnvironment.binary, ["run", "--profile", profile, "--broker", TestEnvironment.brokerURL,
+                                                      "--state-dir", directory.path], timeout: 20)
+        #expect(result.status == 1)
+        #expect(result.error.contains("--simulate"), "\(result.error)")
+    }
+
+    @Test("run with an invalid profile prints diagnostics and exits 1; a bad --broker exits 2")
+    func runRejectsBadInput() throws {
+        let directory = TestEnvironment.temporaryDirectory()
+        let file = directory.appendingPathComponent("bad.yaml")
+        try "gateway: { id: x }\ninputs: [ { id: a, gpio: { line: 2000 } } ]\n".write(to: file, atomically: true, encoding: .utf8)
+        let invalid = try run(TestEnvironment.binary, ["run", "--simulate", "--profile", file.path])
+        #expect(invalid.status == 1)
+        #expect(invalid.error.contains("\(file.path):2:"), "\(invalid.error)")
+        let demo = TestEnvironment.repository.appendingPathComponent("DeviceProfiles/examples/demo.yaml").path
+        let badBroker = try run(TestEnvironment.binary, ["run", "--simulate", "--profile", demo, "--broker", "http://x"])
+        #expect(badBroker.status == 2)
+        #expect(badBroker.error.contains("mqtt://"))
+    }
+
+    @Test("drivers lists bme280 with its address and channels")
+    func drivers() throws {
+        let result = try run(TestEnvironment.binary, ["drivers"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("bme280"))
+        #expect(result.output.contains("0x76"))
+        #expect(result.output.contains("temperature [°C]"))
+    }
+}
