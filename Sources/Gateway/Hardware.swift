@@ -21,7 +21,7 @@ final class LinuxHardware: GatewayHardware {
     func chip(_ selector: String) throws(GPIOError) -> any GPIOChip {
         // The libgpiod backend is the subject of its own issue; until it lands, say so
         // rather than fall back to anything.
-        throw GPIOError(.unsupported, "the kernel GPIO backend (libgpiod) is not available in this build yet; run with --simulate to use the simulated gpiochip")
+        throw GPIOError(.unsupported, "the kernel GPIO backend (libgpiod \(Libgpiod.version)) is not available in this build yet; run with --simulate to use the simulated gpiochip")
     }
 
     func bus(_ number: Int) throws(I2CError) -> any I2CBus {

@@ -18,46 +18,29 @@ struct ReceivedMessage: Sendable {
 /// An independent MQTT subscriber: the `mosquitto_sub` program from mosquitto-clients,
 /// so the tests judge the gateway by what a real client receives.
 final class Subscriber: @unchecked Sendable {
-    private let process = Process()
+    private var child: ChildProcess?
     private let lock = NSLock()
-    private var buffer = Data()
     private var received: [ReceivedMessage] = []
 
     init(topic: String, port: Int = TestEnvironment.brokerPort, qos: Int = 1) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_sub")
-        process.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "\(qos)", "-t", topic, "-F", "%r %t %p"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            self?.append(handle.availableData)
+        let arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "\(qos)", "-t", topic, "-F", "%r %t %p"]
+        child = try ChildProcess("/usr/bin/mosquitto_sub", arguments) { [weak self] line in
+            self?.append(line)
         }
-        try process.run()
     }
 
     deinit { stop() }
 
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    func stop() { child?.stop(grace: 2) }
 
-    private func append(_ data: Data) {
-        guard !data.isEmpty else { return }
+    private func append(_ line: String) {
+        let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return }
+        let message = ReceivedMessage(retained: parts[0] == "1", topic: String(parts[1]),
+                                      payload: parts.count > 2 ? String(parts[2]) : "", arrival: Date())
         lock.lock()
-        defer { lock.unlock() }
-        buffer.append(data)
-        while let newline = buffer.firstIndex(of: 0x0A) {
-            let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-            buffer.removeSubrange(buffer.startIndex...newline)
-            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count >= 2 else { continue }
-            received.append(ReceivedMessage(retained: parts[0] == "1", topic: String(parts[1]),
-                                            payload: parts.count > 2 ? String(parts[2]) : "", arrival: Date()))
-        }
+        received.append(message)
+        lock.unlock()
     }
 
     var messages: [ReceivedMessage] {

@@ -88,35 +88,14 @@ final class OwnBroker: @unchecked Sendable {
 }
 
 /// Runs a program to completion and returns its exit status, standard output and error.
-/// Output is collected as it comes, so a grandchild that keeps a pipe open cannot hang it.
 func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
          timeout: TimeInterval = 30) throws -> (status: Int32, output: String, error: String) {
-    final class Collector: @unchecked Sendable {
-        let lock = NSLock()
-        var data = Data()
-        func append(_ chunk: Data) { lock.lock(); data.append(chunk); lock.unlock() }
-        var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let output = Pipe(), error = Pipe()
-    let outText = Collector(), errText = Collector()
-    output.fileHandleForReading.readabilityHandler = { outText.append($0.availableData) }
-    error.fileHandleForReading.readabilityHandler = { errText.append($0.availableData) }
-    process.standardOutput = output
-    process.standardError = error
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning, Date() < deadline { usleep(10_000) }
-    if process.isRunning {
-        process.terminate()
+    let child = try ChildProcess(executable, arguments, environment: environment)
+    guard let status = child.waitForExit(timeout: timeout) else {
+        child.stop(grace: 1)
         throw TestFailure("\(executable) \(arguments) did not finish within \(timeout) s")
     }
-    usleep(100_000)
-    output.fileHandleForReading.readabilityHandler = nil
-    error.fileHandleForReading.readabilityHandler = nil
-    return (process.terminationStatus, outText.text, errText.text)
+    // The readers finish when the pipes close; give them a moment.
+    usleep(50_000)
+    return (status, child.output, child.errorOutput)
 }
