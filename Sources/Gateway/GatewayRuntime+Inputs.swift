@@ -189,7 +189,10 @@ extension GatewayRuntime {
 
     private func publishTotal(_ input: InputChannel, _ total: PulseTotal) {
         guard let count = input.spec.count else { return }
-        let payload = encoder.count(value: total.value, count: total.count, unit: count.unit,
+        // count × scale in binary floating point shows noise (10 × 0.2794 = 2.7939999999999996):
+        // round to 9 decimals, far below any meter's resolution.
+        let value = (total.value * 1e9).rounded() / 1e9
+        let payload = encoder.count(value: value, count: total.count, unit: count.unit,
                                     startUTC: utcNanoseconds(total.start), endUTC: utcNanoseconds(total.end),
                                     seq: sequence.next())
         publish(topic: input.topic, payload: payload, qos: Int32((input.spec.qos ?? profile.mqtt.qos).rawValue),

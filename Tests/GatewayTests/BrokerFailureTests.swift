@@ -21,6 +21,22 @@ struct BrokerFailureTests {
         #expect(gateway.log.contains("were not delivered"), "undelivered messages are reported:\n\(gateway.log)")
     }
 
+    @Test("a gateway that dies without a word: the broker publishes its retained last will, offline")
+    func lastWill() throws {
+        let directory = TestEnvironment.temporaryDirectory()
+        let id = TestEnvironment.uniqueID("will")
+        let prefix = "sensorgate/\(id)"
+        let profile = try TestEnvironment.demoProfile(in: directory, id: id)
+        let subscriber = try Subscriber(topic: "\(prefix)/status")
+        try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/status")
+        let gateway = try GatewayProcess.run(profile: profile, stateDirectory: directory.appendingPathComponent("state"))
+        #expect(subscriber.wait(timeout: 10) { $0.contains { $0.payload == "online" } }, "\(gateway.log)")
+        #expect(gateway.stop(signal: SIGKILL) == 128 + SIGKILL)
+        #expect(subscriber.wait(timeout: 5) { $0.contains { $0.payload == "offline" } })
+        let late = try Subscriber(topic: "\(prefix)/status")
+        #expect(late.wait(timeout: 5) { $0.contains { $0.retained && $0.payload == "offline" } })
+    }
+
     @Test("the broker dies and comes back: the gateway reconnects and delivers what it buffered")
     func brokerRestart() throws {
         let broker = try OwnBroker()

@@ -90,11 +90,12 @@ struct DemoIntegrationTests {
         try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/probe")
 
         var runs: [[Int]] = []
-        for _ in 0..<2 {
+        // The first run ends with SIGTERM (as systemd stops it), the second with SIGINT (Ctrl-C).
+        for signal in [SIGTERM, SIGINT] {
             let before = subscriber.messages.count
             let gateway = try GatewayProcess.run(profile: profile, stateDirectory: state)
             #expect(subscriber.wait(timeout: 10) { $0.count - before >= 8 })
-            #expect(gateway.stop() == 0, "\(gateway.log)")
+            #expect(gateway.stop(signal: signal) == 0, "\(gateway.log)")
             #expect(subscriber.wait(timeout: 5) { $0.dropFirst(before).contains { $0.payload == "offline" } })
             runs.append(subscriber.messages.dropFirst(before).compactMap(\.seq))
         }
