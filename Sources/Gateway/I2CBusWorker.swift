@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Logging
 import SensorgateCore
 
@@ -39,10 +34,7 @@ final class I2CBusWorker: @unchecked Sendable {
     private let clock: any MonotonicClock
     private let logger: Logger
     private let deliver: @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var stopping = false
-    private var thread: pthread_t?
+    private let thread: WorkerThread
 
     init(bus: any I2CBus, sensors: [Sensor], clock: any MonotonicClock, logger: Logger,
          deliver: @escaping @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void) {
@@ -52,50 +44,21 @@ final class I2CBusWorker: @unchecked Sendable {
         self.clock = clock
         self.logger = logger
         self.deliver = deliver
-        pthread_mutex_init(mutex, nil)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(condition, &attributes)
-        pthread_condattr_destroy(&attributes)
-    }
-
-    deinit {
-        stop()
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        condition.deallocate()
+        self.thread = WorkerThread(clock: clock)
     }
 
     func start() {
-        guard thread == nil, !jobs.isEmpty else { return }
-        let retained = Unmanaged.passRetained(self)
-        var handle = pthread_t()
-        let result = pthread_create(&handle, nil, { argument in
-            let worker = Unmanaged<I2CBusWorker>.fromOpaque(argument!).takeRetainedValue()
-            worker.work()
-            return nil
-        }, retained.toOpaque())
-        if result == 0 { thread = handle } else { retained.release() }
+        guard !jobs.isEmpty else { return }
+        thread.start { [self] in work() }
     }
 
     /// Stops after the transaction under way, and waits for the thread.
-    func stop() {
-        pthread_mutex_lock(mutex)
-        stopping = true
-        pthread_cond_signal(condition)
-        pthread_mutex_unlock(mutex)
-        if let thread {
-            pthread_join(thread, nil)
-            self.thread = nil
-        }
-    }
+    func stop() { thread.stop() }
 
     private func work() {
         while true {
             guard let index = jobs.indices.min(by: { jobs[$0].due < jobs[$1].due }) else { return }
-            if !sleep(until: jobs[index].due) { return }
+            if !thread.sleep(until: jobs[index].due) { return }
             poll(&jobs[index])
         }
     }
@@ -139,18 +102,5 @@ final class I2CBusWorker: @unchecked Sendable {
             let behind = (now - job.due).nanoseconds / sensor.interval.nanoseconds + 1
             job.due = job.due + sensor.interval * behind
         }
-    }
-
-    private func sleep(until deadline: Timestamp) -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while !stopping {
-            if clock.now() >= deadline { return true }
-            var spec = timespec()
-            spec.tv_sec = Int(deadline.nanoseconds / 1_000_000_000)
-            spec.tv_nsec = Int(deadline.nanoseconds % 1_000_000_000)
-            pthread_cond_timedwait(condition, mutex, &spec)
-        }
-        return false
     }
 }
