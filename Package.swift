@@ -17,7 +17,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // MARK: System libraries (module.modulemap + shim.h only)
@@ -29,6 +28,11 @@ let package = Package(
         .systemLibrary(
             name: "CI2C",
             providers: [.apt(["libi2c-dev"])]
+        ),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
         ),
         .systemLibrary(
             name: "CMosquitto",
@@ -46,7 +50,7 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["SensorgateCore", "SensorDrivers", "CLinux"], swiftSettings: strict),
         .target(
             name: "Profiles",
-            dependencies: ["SensorgateCore", "SensorDrivers", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SensorgateCore", "SensorDrivers", "CYAML"],
             swiftSettings: strict
         ),
 

@@ -200,16 +200,7 @@ public final class BME280: SensorDriver, @unchecked Sendable {
 
         try bus.writeByteData(address: address, register: Register.reset, value: Self.resetCommand)
         sleep(Self.startupTime)
-        var copied = false
-        for poll in 0..<Self.nvmCopyPolls {
-            if poll > 0 { sleep(Self.pollInterval) }
-            let status = try bus.readByteData(address: address, register: Register.status)
-            if status & StatusBit.imUpdate == 0 {
-                copied = true
-                break
-            }
-        }
-        guard copied else {
+        guard try waitForStatusClear(StatusBit.imUpdate, bus: bus, address: address, polls: Self.nvmCopyPolls) else {
             throw I2CError(.timeout, bus: bus.number, address: address,
                            "BME280 still copying its NVM calibration (status im_update set) after reset and \(Self.nvmCopyPolls) polls")
         }
@@ -232,6 +223,17 @@ public final class BME280: SensorDriver, @unchecked Sendable {
         lock.withLock { calibration = parsed }
     }
 
+    /// Polls the status register until `bit` is clear, `polls` times at most with
+    /// ``pollInterval`` between reads; false if it never cleared.
+    private func waitForStatusClear(_ bit: UInt8, bus: any I2CBus, address: UInt8, polls: Int) throws(I2CError) -> Bool {
+        for poll in 0..<polls {
+            if poll > 0 { sleep(Self.pollInterval) }
+            let status = try bus.readByteData(address: address, register: Register.status)
+            if status & bit == 0 { return true }
+        }
+        return false
+    }
+
     /// Runs one forced measurement and returns `[temperature °C, humidity %RH, pressure hPa]`,
     /// the order of `descriptor.channels`. Runs `setUp` first if it has not succeeded yet.
     ///
@@ -251,16 +253,7 @@ public final class BME280: SensorDriver, @unchecked Sendable {
         try bus.writeByteData(address: address, register: Register.ctrlMeas, value: Self.ctrlMeasForced)
         sleep(Self.maximumMeasurementTime(temperature: Self.oversampling, pressure: Self.oversampling,
                                           humidity: Self.oversampling))
-        var done = false
-        for poll in 0..<Self.measurementPolls {
-            if poll > 0 { sleep(Self.pollInterval) }
-            let status = try bus.readByteData(address: address, register: Register.status)
-            if status & StatusBit.measuring == 0 {
-                done = true
-                break
-            }
-        }
-        guard done else {
+        guard try waitForStatusClear(StatusBit.measuring, bus: bus, address: address, polls: Self.measurementPolls) else {
             throw I2CError(.timeout, bus: bus.number, address: address,
                            "BME280 measurement still running (status measuring set) after the maximum measurement time and \(Self.measurementPolls) polls")
         }

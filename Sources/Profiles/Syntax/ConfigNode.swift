@@ -12,7 +12,7 @@ struct SourceLocation: Sendable, Equatable, Comparable, CustomStringConvertible 
     var description: String { "\(line):\(column)" }
 }
 
-/// The document tree both readers produce: YAML through libyaml (Yams) and JSON
+/// The document tree both readers produce: YAML through libyaml and JSON
 /// through ``JSONReader``. Every node keeps where it was written, and scalars keep
 /// their text exactly as written plus whether they were quoted, so the validator can
 /// tell `17` from `"17"` where that matters and report values the way the user wrote them.

@@ -46,13 +46,6 @@ struct SourceText {
         return SourceLocation(line: line, column: column)
     }
 
-    /// The 1-based line and column of a `Character` offset (Yams reports reader errors so).
-    static func location(ofCharacterOffset offset: Int, in text: String) -> SourceLocation {
-        let index = text.index(text.startIndex, offsetBy: offset, limitedBy: text.endIndex) ?? text.endIndex
-        let scalarOffset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: index)
-        return SourceText(text).location(ofScalarOffset: scalarOffset)
-    }
-
     func scalar(at location: SourceLocation) -> Unicode.Scalar? {
         guard let offset = offset(of: location), offset < scalars.count else { return nil }
         return scalars[offset]
