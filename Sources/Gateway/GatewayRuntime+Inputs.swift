@@ -11,23 +11,37 @@ final class InputChannel {
         case count(PulseCounter, lockout: Interval, lastCounted: Timestamp?)
     }
 
+    /// One edge metric and where it is published.
+    struct Metric {
+        var spec: EdgeMetricSpec
+        var state: EdgeMetrics
+        var topic: String
+    }
+
     let spec: InputSpec
     let offset: UInt32
     let request: any GPIOLineRequest
     let topic: String
     var mode: Mode
+    var metrics: [Metric]
+    /// When the last edge was fed to the metrics (a counter's lock-out applies to them too).
+    var lastMetricEdge: Timestamp?
     var timer = DeadlineTimer()
     var events: [EdgeEvent] = []
     var lost: UInt64 = 0
 
-    init(spec: InputSpec, offset: UInt32, request: any GPIOLineRequest, topic: String, mode: Mode) {
+    init(spec: InputSpec, offset: UInt32, request: any GPIOLineRequest, topic: String, mode: Mode, metrics: [Metric]) {
         self.spec = spec
         self.offset = offset
         self.request = request
         self.topic = topic
         self.mode = mode
+        self.metrics = metrics
         events.reserveCapacity(64)
     }
+
+    /// The edge kind a counter counts: falling with `edge: falling`, else rising.
+    var countedKind: EdgeKind { spec.gpio.edge == .falling ? .falling : .rising }
 
     func release(loop: EventLoop) {
         loop.unregister(fd: request.fileDescriptor)
@@ -40,9 +54,9 @@ extension GatewayRuntime {
         let now = loop.now()
         for spec in profile.inputs {
             let (chip, offset) = try resolve(spec.gpio, id: spec.id)
-            // A binary state follows both edges; a pulse counter asks for the edge it counts
-            // (with `both` it counts rising edges).
-            let edge: EdgeDetection = spec.count == nil ? .both : spec.gpio.edge
+            // A binary state follows both edges, and so does a line with edge metrics; a
+            // plain pulse counter asks for the edge it counts (with `both` it counts rising edges).
+            let edge: EdgeDetection = spec.count == nil || !spec.metrics.isEmpty ? .both : spec.gpio.edge
             let config = LineConfig(offset: offset, direction: .input(edge: edge, bias: spec.gpio.bias),
                                     activeLow: spec.gpio.activeLow)
             let request: any GPIOLineRequest
@@ -51,6 +65,13 @@ extension GatewayRuntime {
             } catch {
                 throw GatewayError("input '\(spec.id)': cannot request \(chip.name) line \(offset): \(error)")
             }
+            let level: Bool
+            do {
+                level = try request.value(offset: offset)
+            } catch {
+                request.release()
+                throw GatewayError("input '\(spec.id)': cannot read \(chip.name) line \(offset): \(error)")
+            }
             let mode: InputChannel.Mode
             if let count = spec.count {
                 var counter = PulseCounter(every: count.every, scale: count.scale, utcOffset: utc.offsetNanoseconds)
@@ -58,17 +79,16 @@ extension GatewayRuntime {
                 mode = .count(counter, lockout: spec.debounce, lastCounted: nil)
             } else {
                 var debouncer = Debouncer(period: spec.debounce)
-                let level: Bool
-                do {
-                    level = try request.value(offset: offset)
-                } catch {
-                    request.release()
-                    throw GatewayError("input '\(spec.id)': cannot read \(chip.name) line \(offset): \(error)")
-                }
                 debouncer.reset(level: level, at: now)
                 mode = .state(debouncer)
             }
-            let input = InputChannel(spec: spec, offset: offset, request: request, topic: topics.state(spec.id), mode: mode)
+            let metrics = spec.metrics.map { metric -> InputChannel.Metric in
+                var state = EdgeMetrics(every: metric.every, pulseStatistics: metric.stats, utcOffset: utc.offsetNanoseconds)
+                state.start(level: level, at: now)
+                return InputChannel.Metric(spec: metric, state: state, topic: topics.metric(spec.id, metric.kind.rawValue))
+            }
+            let input = InputChannel(spec: spec, offset: offset, request: request, topic: topics.state(spec.id), mode: mode,
+                                     metrics: metrics)
             inputs.append(input)
             do {
                 try loop.register(fd: request.fileDescriptor, interest: .readable) { [unowned self, unowned input] _ in
@@ -77,13 +97,11 @@ extension GatewayRuntime {
             } catch {
                 throw GatewayError("input '\(spec.id)': \(error)")
             }
-            switch input.mode {
-            case .state(let debouncer):
+            if case .state(let debouncer) = input.mode, let level = debouncer.publishedLevel {
                 // The initial level, read from the line, is published at start.
-                if let level = debouncer.publishedLevel { publishLevel(input, LevelChange(level: level, timestamp: now)) }
-            case .count:
-                armTimer(input)
+                publishLevel(input, LevelChange(level: level, timestamp: now))
             }
+            armTimer(input)
         }
     }
 
@@ -126,13 +144,28 @@ extension GatewayRuntime {
         case .state(var debouncer):
             let change = debouncer.edge(to: event.kind.levelAfter, at: event.timestamp)
             input.mode = .state(debouncer)
-            if let change { publishLevel(input, change) }
+            if let change {
+                publishLevel(input, change)
+                feedMetrics(input, level: change.level, at: change.timestamp)
+            }
         case .count(var counter, let lockout, let lastCounted):
-            if input.spec.gpio.edge == .both, event.kind != .rising { return }
+            // The lock-out (`debounce`) applies to the metrics' edges as well as to the count.
+            if !input.metrics.isEmpty, input.lastMetricEdge.map({ event.timestamp - $0 >= lockout }) ?? true {
+                input.lastMetricEdge = event.timestamp
+                feedMetrics(input, level: event.kind.levelAfter, at: event.timestamp)
+            }
+            guard event.kind == input.countedKind else { return }
             if let lastCounted, event.timestamp - lastCounted < lockout { return }
             let total = counter.pulse(at: event.timestamp)
             input.mode = .count(counter, lockout: lockout, lastCounted: event.timestamp)
             if let total { publishTotal(input, total) }
+        }
+    }
+
+    private func feedMetrics(_ input: InputChannel, level: Bool, at timestamp: Timestamp) {
+        for index in input.metrics.indices {
+            let closed = input.metrics[index].state.edge(to: level, at: timestamp)
+            for period in closed { publishMetric(input, index, period) }
         }
     }
 
@@ -147,10 +180,13 @@ extension GatewayRuntime {
     }
 
     func armTimer(_ input: InputChannel) {
-        let deadline: Timestamp?
+        var deadline: Timestamp?
         switch input.mode {
         case .state(let debouncer): deadline = debouncer.deadline
         case .count(let counter, _, _): deadline = counter.deadline
+        }
+        for metric in input.metrics {
+            if let end = metric.state.deadline, deadline.map({ end < $0 }) ?? true { deadline = end }
         }
         input.timer.arm(deadline, on: loop) { [unowned self, unowned input] in
             input.timer.fired()
@@ -171,7 +207,37 @@ extension GatewayRuntime {
             input.mode = .count(counter, lockout: lockout, lastCounted: lastCounted)
             for total in totals { publishTotal(input, total) }
         }
+        for index in input.metrics.indices {
+            let closed = input.metrics[index].state.poll(now: now)
+            for period in closed { publishMetric(input, index, period) }
+        }
         armTimer(input)
+    }
+
+    /// A metric's period: frequency (Hz, with the rising-edge count), duty cycle (%), or
+    /// pulse widths (s, with the statistics asked for; nothing when no pulse ended).
+    private func publishMetric(_ input: InputChannel, _ index: Int, _ period: EdgeMetricsPeriod) {
+        let metric = input.metrics[index]
+        let qos = Int32((input.spec.qos ?? profile.mqtt.qos).rawValue)
+        let retain = input.spec.retain ?? profile.mqtt.retain
+        let start = utcNanoseconds(period.start), end = utcNanoseconds(period.end)
+        func rounded(_ value: Double, _ scale: Double) -> Double { (value * scale).rounded() / scale }
+        let payload: [UInt8]
+        switch metric.spec.kind {
+        case .frequency:
+            payload = encoder.period(value: rounded(period.frequency, 1e6), unit: "Hz", count: period.risingEdges,
+                                     startUTC: start, endUTC: end, seq: sequence.next())
+        case .dutyCycle:
+            payload = encoder.period(value: rounded(period.dutyCycle, 1e3), unit: "%", startUTC: start, endUTC: end,
+                                     seq: sequence.next())
+        case .pulseWidth:
+            guard !period.pulseWidths.isEmpty else { return }
+            let statistics = period.pulseWidths.map { ($0.0, $0.0 == .count ? $0.1 : rounded($0.1, 1e6)) }
+            let summary = WindowSummary(name: metric.spec.kind.rawValue, start: period.start, end: period.end,
+                                        statistics: statistics)
+            payload = encoder.window(summary, unit: "s", utcOffset: utc.offsetNanoseconds, seq: sequence.next())
+        }
+        publish(topic: metric.topic, payload: payload, qos: qos, retain: retain)
     }
 
     private func publishLevel(_ input: InputChannel, _ change: LevelChange) {

@@ -10,6 +10,9 @@ final class OutputLine {
     let request: any GPIOLineRequest
     let topic: String
     var value: Bool
+    /// Ends a pulse: sets `pulseReturn` back when it fires.
+    var pulseTimer = DeadlineTimer()
+    var pulseReturn: Bool?
 
     init(spec: OutputSpec, offset: UInt32, request: any GPIOLineRequest, topic: String, value: Bool) {
         self.spec = spec
@@ -57,22 +60,47 @@ extension GatewayRuntime {
             rejectCommand(topic: topic, payload: text, "no output has the command topic '\(topic)'")
             return
         }
+        let command = OutputCommand.parse(text)
+        // A new command ends a pulse under way; a pulse during a pulse returns to the
+        // level from before the first one.
+        let before = output.pulseReturn ?? output.value
         let target: Bool
-        switch OutputCommand.parse(text) {
+        var pulse: Interval?
+        switch command {
         case .set(let value): target = value
         case .toggle: target = !output.value
+        case .pulse(let value, let duration):
+            target = value
+            pulse = duration
         case .invalid(let reason):
             rejectCommand(topic: topic, payload: text, reason)
             return
         }
-        do {
-            try output.request.setValue(target, offset: output.offset)
-        } catch {
-            rejectCommand(topic: topic, payload: text, "output '\(output.spec.id)': \(error)")
-            return
+        guard drive(output, to: target, topic: topic, payload: text) else { return }
+        output.pulseTimer.arm(nil, on: loop) {}
+        output.pulseReturn = nil
+        if let pulse {
+            output.pulseReturn = before
+            output.pulseTimer.arm(loop.now() + pulse, on: loop) { [unowned self, unowned output] in
+                output.pulseTimer.fired()
+                guard let back = output.pulseReturn else { return }
+                output.pulseReturn = nil
+                _ = drive(output, to: back, topic: topic, payload: text)
+            }
         }
-        output.value = target
+    }
+
+    /// Sets the line and publishes the new state; on failure reports it on `<prefix>/error`.
+    private func drive(_ output: OutputLine, to value: Bool, topic: String, payload: String) -> Bool {
+        do {
+            try output.request.setValue(value, offset: output.offset)
+        } catch {
+            rejectCommand(topic: topic, payload: payload, "output '\(output.spec.id)': \(error)")
+            return false
+        }
+        output.value = value
         publishOutput(output, at: loop.now())
+        return true
     }
 
     private func publishOutput(_ output: OutputLine, at time: Timestamp) {
@@ -93,18 +121,56 @@ extension GatewayRuntime {
 enum OutputCommand: Equatable {
     case set(Bool)
     case toggle
+    /// Set, then return to the level before after the duration.
+    case pulse(Bool, Interval)
     case invalid(String)
 
-    /// `on`/`off`, `true`/`false`, `1`/`0`, `toggle` (any case, surrounding blanks ignored).
+    static let expected = "expected on, off, true, false, 1, 0, toggle or {\"value\": true, \"pulse\": \"500ms\"}"
+    static let pulseRange = Interval.milliseconds(1)...Interval.seconds(3600)
+
+    /// `on`/`off`, `true`/`false`, `1`/`0`, `toggle` (any case, surrounding blanks ignored),
+    /// or a JSON object `{"value": true|false|"on"|"off"|1|0, "pulse": "500ms"}` (`pulse` optional).
     static func parse(_ text: String) -> OutputCommand {
-        switch text.trimmingWhitespace().lowercased() {
-        case "on", "true", "1": return .set(true)
-        case "off", "false", "0": return .set(false)
+        let trimmed = text.trimmingWhitespace()
+        if trimmed.hasPrefix("{") { return parseObject(trimmed) }
+        if let level = level(trimmed) { return .set(level) }
+        switch trimmed.lowercased() {
         case "toggle": return .toggle
-        case "": return .invalid("empty command; expected on, off, true, false, 1, 0 or toggle")
+        case "": return .invalid("empty command; \(expected)")
         default:
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
-            return .invalid("unknown command '\(shown)'; expected on, off, true, false, 1, 0 or toggle")
+            return .invalid("unknown command '\(shown)'; \(expected)")
         }
+    }
+
+    private static func level(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "on", "true", "1": return true
+        case "off", "false", "0": return false
+        default: return nil
+        }
+    }
+
+    private static func parseObject(_ text: String) -> OutputCommand {
+        let object: CommandObject
+        switch CommandObject.parse(text) {
+        case .success(let parsed): object = parsed
+        case .failure(let error): return .invalid("invalid JSON command: \(error)")
+        }
+        if let unknown = object.members.keys.sorted().first(where: { $0 != "value" && $0 != "pulse" }) {
+            return .invalid("unknown key '\(unknown)' in a JSON command; expected value and optionally pulse")
+        }
+        guard let member = object.members["value"] else {
+            return .invalid("a JSON command needs \"value\": true or false")
+        }
+        guard let value = level(member.text) else {
+            return .invalid("\"value\" must be true, false, on, off, 1 or 0, got '\(member.text)'")
+        }
+        guard let pulseMember = object.members["pulse"] else { return .set(value) }
+        guard pulseMember.isString, let duration = try? DurationSyntax.parse(pulseMember.text),
+              pulseRange.contains(duration) else {
+            return .invalid("\"pulse\" must be a duration from 1ms to 1h such as \"500ms\", got '\(pulseMember.text)'")
+        }
+        return .pulse(value, duration)
     }
 }

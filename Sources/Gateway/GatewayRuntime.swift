@@ -147,6 +147,8 @@ struct TopicScheme {
     /// `<prefix>/+/set`: every output's command topic.
     var commandFilter: String { prefix + "/+/set" }
     func state(_ id: String) -> String { prefix + "/" + id }
+    /// `<prefix>/<input>/<metric>`: an input's edge metric.
+    func metric(_ input: String, _ metric: String) -> String { prefix + "/" + input + "/" + metric }
     func channel(_ sensor: String, _ channel: String) -> String { prefix + "/" + sensor + "/" + channel }
     func window(_ sensor: String, _ channel: String, _ window: String) -> String {
         prefix + "/" + sensor + "/" + channel + "/" + window

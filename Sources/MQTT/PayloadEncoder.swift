@@ -53,11 +53,18 @@ public struct PayloadEncoder: Sendable {
 
     /// A pulse counter's period: `value` = count × scale in `unit`, plus the raw `count`.
     public mutating func count(value: Double, count: Int, unit: String, startUTC: Int64, endUTC: Int64, seq: UInt64) -> [UInt8] {
+        period(value: value, unit: unit, count: count, startUTC: startUTC, endUTC: endUTC, seq: seq)
+    }
+
+    /// A value measured over a period (a count, a frequency, a duty cycle): `value`,
+    /// `unit`, `count` if given, the period's `start` and `end`; `ts` is the end.
+    public mutating func period(value: Double, unit: String, count: Int? = nil, startUTC: Int64, endUTC: Int64,
+                                seq: UInt64) -> [UInt8] {
         writer.reset()
         writer.beginObject()
         writer.field("value", value)
         writer.field("unit", unit)
-        writer.field("count", count)
+        if let count { writer.field("count", count) }
         writer.field("start", utcNanoseconds: startUTC)
         writer.field("end", utcNanoseconds: endUTC)
         writer.field("ts", utcNanoseconds: endUTC)

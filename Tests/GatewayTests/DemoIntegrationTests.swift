@@ -128,6 +128,22 @@ struct DemoIntegrationTests {
         try publish("\(prefix)/fan/set", " TRUE ")
         #expect(subscriber.wait(timeout: 5) { _ in fanValues().count >= 4 && fanValues().last == true })
 
+        // A pulse: on for 300 ms, then back to the level before (on, from the TRUE above,
+        // so pulse it off).
+        let beforePulse = fanValues().count
+        try publish("\(prefix)/fan/set", #"{"value": false, "pulse": "300ms"}"#)
+        #expect(subscriber.wait(timeout: 5) { _ in fanValues().count >= beforePulse + 2 },
+                "fan: \(fanValues())\n\(gateway.log)")
+        let pulse = subscriber.messages(on: "\(prefix)/fan").suffix(2).compactMap(\.json)
+        #expect(pulse.compactMap { $0["value"] as? Bool } == [false, true])
+        if pulse.count == 2, let off = pulse[0]["ts"] as? String, let on = pulse[1]["ts"] as? String {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            if let start = formatter.date(from: off), let end = formatter.date(from: on) {
+                #expect((0.29...0.6).contains(end.timeIntervalSince(start)), "pulse lasted \(end.timeIntervalSince(start)) s")
+            }
+        }
+
         let before = fanValues().count
         try publish("\(prefix)/fan/set", "bogus")
         #expect(subscriber.wait(timeout: 5) { $0.contains { $0.topic == "\(prefix)/error" } })

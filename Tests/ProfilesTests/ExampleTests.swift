@@ -17,7 +17,7 @@ struct ExampleTests {
     @Test("the expected examples exist")
     func examplesExist() {
         let names = Set(Fixtures.exampleNames)
-        for name in ["demo.yaml", "demo.json", "weather-station.yaml", "minimal.yaml"] {
+        for name in ["demo.yaml", "demo.json", "weather-station.yaml", "minimal.yaml", "flow-meter.yaml"] {
             #expect(names.contains(name), "missing \(name)")
         }
     }

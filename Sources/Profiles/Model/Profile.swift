@@ -228,9 +228,12 @@ public struct InputSpec: Sendable, Equatable {
     /// `qos` / `retain` override the mqtt defaults for this input's topic, if set.
     public var qos: QoS?
     public var retain: Bool?
+    /// `frequency:`, `pulse_width:`, `duty_cycle:`: edge metrics, each on `<prefix>/<id>/<metric>`.
+    public var metrics: [EdgeMetricSpec]
 
     public init(id: String, gpio: GPIOLineSpec, debounce: Interval = .milliseconds(20), count: PulseCountSpec? = nil,
-                payloadOn: String? = nil, payloadOff: String? = nil, qos: QoS? = nil, retain: Bool? = nil) {
+                payloadOn: String? = nil, payloadOff: String? = nil, qos: QoS? = nil, retain: Bool? = nil,
+                metrics: [EdgeMetricSpec] = []) {
         self.id = id
         self.gpio = gpio
         self.debounce = debounce
@@ -239,6 +242,32 @@ public struct InputSpec: Sendable, Equatable {
         self.payloadOff = payloadOff
         self.qos = qos
         self.retain = retain
+        self.metrics = metrics
+    }
+}
+
+/// One edge metric of an input, measured per period from kernel timestamps:
+/// `frequency: { every: 10s }`, `pulse_width: { every: 10s, stats: [mean, max] }`,
+/// `duty_cycle: { every: 10s }`.
+public struct EdgeMetricSpec: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        /// Rising edges per second (Hz).
+        case frequency
+        /// Widths of the pulses (active phases) that ended in the period, in seconds.
+        case pulseWidth = "pulse_width"
+        /// Share of the period the line was active, in percent.
+        case dutyCycle = "duty_cycle"
+    }
+
+    public var kind: Kind
+    public var every: Interval
+    /// Statistics of the pulse widths (`pulse_width` only); default mean, min, max, count.
+    public var stats: [Statistic]
+
+    public init(kind: Kind, every: Interval, stats: [Statistic] = [.mean, .min, .max, .count]) {
+        self.kind = kind
+        self.every = every
+        self.stats = stats
     }
 }
 

@@ -1,7 +1,8 @@
 import SensorgateCore
 
 extension ProfileDecoder {
-    static let inputKeys = ["id", "gpio", "debounce", "count", "payload", "qos", "retain"]
+    static let inputKeys = ["id", "gpio", "debounce", "count", "payload", "qos", "retain",
+                            "frequency", "pulse_width", "duty_cycle"]
     static let inputGPIOKeys = ["chip", "line", "bias", "active_low", "edge"]
     static let outputKeys = ["id", "gpio", "initial", "safe"]
     static let outputGPIOKeys = ["chip", "line", "active_low"]
@@ -41,9 +42,31 @@ extension ProfileDecoder {
         }
         let qos = entry.optional("qos").flatMap(qos)
         let retain = entry.optional("retain").flatMap(validator.bool)
+        var metrics: [EdgeMetricSpec] = []
+        for kind in EdgeMetricSpec.Kind.allCases {
+            guard let field = entry.optional(kind.rawValue), let metric = decodeMetric(field, kind: kind) else { continue }
+            if kind != .frequency, let gpio, gpio.edge != .both {
+                validator.report(at: field.location, field.path,
+                                 "\(kind.rawValue) needs both edges: remove gpio.edge or set it to both, got \(gpio.edge.rawValue)")
+            }
+            metrics.append(metric)
+        }
         guard let id, let gpio else { return nil }
         return InputSpec(id: id, gpio: gpio, debounce: debounce ?? Self.defaultDebounce, count: count,
-                         payloadOn: payload?.on, payloadOff: payload?.off, qos: qos, retain: retain)
+                         payloadOn: payload?.on, payloadOff: payload?.off, qos: qos, retain: retain, metrics: metrics)
+    }
+
+    /// `frequency: { every: 10s }`, `pulse_width: { every: 10s, stats: [...] }`, `duty_cycle: { every: 10s }`.
+    private func decodeMetric(_ field: Field, kind: EdgeMetricSpec.Kind) -> EdgeMetricSpec? {
+        let keys = kind == .pulseWidth ? ["every", "stats"] : ["every"]
+        guard let metric = validator.mapping(field, keys: keys) else { return nil }
+        let every = metric.required("every", validator).flatMap {
+            validator.duration($0, in: Interval.seconds(1)...Interval.hours24)
+        }
+        let stats = metric.optional("stats").flatMap(decodeStatistics)
+        guard let every else { return nil }
+        if metric.contains("stats"), stats == nil { return nil }
+        return EdgeMetricSpec(kind: kind, every: every, stats: stats ?? [.mean, .min, .max, .count])
     }
 
     private func decodeCount(_ field: Field) -> PulseCountSpec? {

@@ -181,7 +181,7 @@ extension ProfileDecoder {
         return text
     }
 
-    private func decodeStatistics(_ field: Field) -> [Statistic]? {
+    func decodeStatistics(_ field: Field) -> [Statistic]? {
         guard let items = validator.sequence(field, what: "a list of statistics such as [mean, min, max]") else {
             return nil
         }
