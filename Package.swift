@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Runtime", "SensorgateCore"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Profiles", "SensorgateCore"],
+            dependencies: ["Gateway", "Profiles", "SensorgateCore", "GPIO", "Simulation"],
             swiftSettings: strict
         ),
     ],

@@ -105,17 +105,19 @@ extension GatewayRuntime {
         }
     }
 
+    /// The chip and offset of a profile's line: through the board preset (`gateway.board`)
+    /// first, then the chip's own line names, then offsets.
     func resolve(_ gpio: GPIOLineSpec, id: String) throws(GatewayError) -> (any GPIOChip, UInt32) {
-        let chip: any GPIOChip
+        let board = profile.gateway.board.flatMap(BoardPreset.named)
+        let hardware = self.hardware
         do {
-            chip = try hardware.chip(gpio.chip ?? "gpiochip0")
+            let found = try LineResolver.resolve(gpio, board: board) { selector throws(GPIOError) in
+                try hardware.chip(selector)
+            }
+            return (found.chip, found.offset)
         } catch {
             throw GatewayError("'\(id)': \(error)")
         }
-        guard let offset = LineResolver.offset(of: gpio.line, on: chip) else {
-            throw GatewayError("'\(id)': \(chip.name) (\(chip.label)) has no line \(gpio.line)")
-        }
-        return (chip, offset)
     }
 
     /// The request's descriptor is readable: read every pending edge and feed them in order.

@@ -18,10 +18,23 @@ protocol GatewayHardware: AnyObject {
 final class LinuxHardware: GatewayHardware {
     let kind = "kernel"
 
+    private let provider = LibgpiodChipProvider()
+    /// Chips opened so far, by selector: every line of a chip is requested through one
+    /// handle. A chip closes when it is dropped here (``stop()``) and its last request is released.
+    private var chips: [String: any GPIOChip] = [:]
+
     func chip(_ selector: String) throws(GPIOError) -> any GPIOChip {
-        // The libgpiod backend is the subject of its own issue; until it lands, say so
-        // rather than fall back to anything.
-        throw GPIOError(.unsupported, "the kernel GPIO backend (libgpiod \(Libgpiod.version)) is not available in this build yet; run with --simulate to use the simulated gpiochip")
+        if let chip = chips[selector] { return chip }
+        let chip: any GPIOChip
+        do {
+            chip = try provider.openChip(selector)
+        } catch where error.code == .chipNotFound && provider.chipPaths().isEmpty {
+            // No chip at all: most likely a machine without GPIO (a PC, a container).
+            throw GPIOError(error.code, "\(error.message); this machine has no GPIO character device (/dev/gpiochip*): run with --simulate to use the simulated gpiochip",
+                            errno: error.errno)
+        }
+        chips[selector] = chip
+        return chip
     }
 
     func bus(_ number: Int) throws(I2CError) -> any I2CBus {
@@ -29,5 +42,6 @@ final class LinuxHardware: GatewayHardware {
     }
 
     func start() {}
-    func stop() {}
+
+    func stop() { chips.removeAll() }
 }

@@ -15,10 +15,14 @@ final class SimulatedHardware: GatewayHardware {
 
     init(profile: Profile, clock: any MonotonicClock = SystemClock()) throws(GatewayError) {
         var chips: [String: SimulatedGPIOChip] = [:]
+        let board = profile.gateway.board.flatMap(BoardPreset.named)
+        // With a board preset, a line without `chip:` is on the preset's chip, which the
+        // simulator then carries the preset's label for, as the real board's chip does.
         func chip(for spec: GPIOLineSpec) -> SimulatedGPIOChip {
-            let name = ChipSelector.normalise(spec.chip)
+            let name = ChipSelector.normalise(LineResolver.chipSelector(for: spec, board: board))
             if let existing = chips[name] { return existing }
-            let created = SimulatedGPIOChip(name: name, label: "sensorgate-sim-\(name)", clock: clock)
+            let label = spec.chip == nil ? board?.chipLabel ?? "sensorgate-sim-\(name)" : "sensorgate-sim-\(name)"
+            let created = SimulatedGPIOChip(name: name, label: label, clock: clock)
             chips[name] = created
             return created
         }
@@ -28,8 +32,11 @@ final class SimulatedHardware: GatewayHardware {
         for (index, input) in profile.inputs.enumerated() {
             let simulated = chip(for: input.gpio)
             guard let signal = profile.simulation.inputs[input.id] else { continue }
-            guard let offset = LineResolver.offset(of: input.gpio.line, on: simulated) else {
-                throw GatewayError("input '\(input.id)': the simulated \(simulated.name) has no line \(input.gpio.line)")
+            let offset: UInt32
+            do {
+                offset = try LineResolver.offset(of: input.gpio, on: simulated, board: board)
+            } catch {
+                throw GatewayError("input '\(input.id)': \(error)")
             }
             let seed = profile.simulation.seed &+ UInt64(index) &* 0x9E37_79B9
             let binary: BinarySignal

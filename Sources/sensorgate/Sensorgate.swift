@@ -18,7 +18,7 @@ struct Sensorgate: AsyncParsableCommand {
         commandName: "sensorgate",
         abstract: "An IoT sensor gateway: GPIO and I2C sensors to MQTT, described by a device profile.",
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, Drivers.self, I2C.self])
+        subcommands: [Run.self, Validate.self, Drivers.self, I2C.self, GPIO.self])
 }
 
 /// Exit codes shared by the subcommands.

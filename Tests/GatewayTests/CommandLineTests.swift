@@ -48,7 +48,7 @@ struct CommandLineTests {
         #expect(unknownFlag.status == 2)
     }
 
-    @Test("run without --simulate says the kernel GPIO backend is not available, exit 1, no fallback")
+    @Test("run without --simulate uses the kernel's GPIO: with no gpiochip here, exit 1 with a hint, no fallback")
     func runWithoutSimulator() throws {
         let directory = TestEnvironment.temporaryDirectory()
         let profile = TestEnvironment.repository.appendingPathComponent("DeviceProfiles/examples/demo.yaml").path

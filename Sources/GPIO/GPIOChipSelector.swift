@@ -1,0 +1,47 @@
+/// How a profile or the command line names a gpiochip, parsed into what to open.
+///
+/// `0` and `gpiochip0` name `/dev/gpiochip0`; a text with a `/` is a path; anything else
+/// is a chip label (`pinctrl-bcm2711`, `gpio-sim.0-node0`), matched exactly.
+///
+/// libgpiod 1.6's `gpiod_chip_open_lookup` accepts the same four forms but tries the
+/// label first, by opening every chip in `/dev`: one unreadable chip makes the whole
+/// lookup fail, and errno then tells nothing about the chip that was meant. This type
+/// lets ``LibgpiodChipProvider`` open names and paths directly and search labels itself.
+public enum GPIOChipSelector: Sendable, Equatable, CustomStringConvertible {
+    /// A device path, e.g. `/dev/gpiochip0`.
+    case path(String)
+    /// A chip label as the kernel reports it.
+    case label(String)
+
+    /// Parses a selector; nil for an empty or blank text.
+    public init?(_ text: String) {
+        let trimmed = text.trimmingBlanks()
+        guard !trimmed.isEmpty else { return nil }
+        if let number = UInt32(trimmed) {
+            self = .path("/dev/gpiochip\(number)")
+        } else if trimmed.contains("/") {
+            self = .path(trimmed)
+        } else if trimmed.hasPrefix("gpiochip"), UInt32(trimmed.dropFirst(8)) != nil {
+            self = .path("/dev/" + trimmed)
+        } else {
+            self = .label(trimmed)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .path(let path): return path
+        case .label(let label): return "label '\(label)'"
+        }
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and newlines (no Foundation).
+    func trimmingBlanks() -> String {
+        let blanks: Set<Character> = [" ", "\t", "\n", "\r"]
+        guard let first = firstIndex(where: { !blanks.contains($0) }),
+              let last = lastIndex(where: { !blanks.contains($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}
