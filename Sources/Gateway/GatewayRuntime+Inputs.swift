@@ -135,7 +135,9 @@ extension GatewayRuntime {
         if lost > 0 {
             input.lost += UInt64(lost)
             edgesLost += UInt64(lost)
-            logger.warning("input '\(input.spec.id)': the kernel event queue overflowed, \(lost) edges lost (\(input.lost) in all); re-reading the line")
+            // A count from the simulator, a "possibly lost" flag from libgpiod v1 (which cannot
+            // count the kernel's drops: it reports a full queue).
+            logger.warning("input '\(input.spec.id)': the kernel event queue was full, edges were lost or possibly lost (\(input.lost) reported in all); re-reading the line")
             resynchronise(input)
         }
         armTimer(input)

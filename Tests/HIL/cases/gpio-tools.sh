@@ -1,0 +1,27 @@
+#!/bin/bash
+# `sensorgate gpio list` shows the kernel's chips and lines (names, consumers, direction)
+# and `sensorgate gpio monitor CHIP LINE` prints edges as gpio-sim makes them.
+# shellcheck source=_lib.sh
+source "$(dirname "$0")/_lib.sh"
+[[ -x "$HIL_BIN" ]] || { echo "no gateway binary at $HIL_BIN"; exit 1; }
+gpioset --mode=signal "$HIL_GPIOCHIP" 25=1 &
+holder=$!
+sleep 0.3
+"$HIL_BIN" gpio list >"$HIL_TMP/list" 2>&1; status=$?
+sed 's/^/  /' "$HIL_TMP/list" | grep -E "$HIL_GPIOCHIP|GPIO17|GPIO25| 25" | head -n 6
+check "gpio list exits 0" test "$status" = 0
+check "it lists $HIL_GPIOCHIP" grep -q "$HIL_GPIOCHIP" "$HIL_TMP/list"
+check "with its label" grep -q "$HIL_GPIO_LABEL" "$HIL_TMP/list"
+check "and the line names" grep -q GPIO17 "$HIL_TMP/list"
+check "line 25 shows its consumer gpioset, as an output" grep -qE 'GPIO25.*gpioset.*output|GPIO25.*output.*gpioset' "$HIL_TMP/list"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+
+"$HIL_BIN" gpio monitor "$HIL_GPIOCHIP" 7 >"$HIL_TMP/monitor" 2>&1 &
+monitor=$!
+sleep 1
+pull 7 up; sleep 0.2; pull 7 down; sleep 0.2; pull 7 up; sleep 0.5
+kill -INT "$monitor" 2>/dev/null; wait "$monitor" 2>/dev/null
+sed 's/^/  /' "$HIL_TMP/monitor" | head -n 8
+check "monitor prints rising edges" test "$(grep -ciE 'rising' "$HIL_TMP/monitor")" -ge 2
+check "monitor prints a falling edge" test "$(grep -ciE 'falling' "$HIL_TMP/monitor")" -ge 1
+finish
