@@ -84,6 +84,13 @@ final class GatewayRuntime: @unchecked Sendable {
             releaseLines()
             throw error
         }
+        // Keys of the profile contract whose features are not built yet: say so, once.
+        if profile.mqtt.outbox != nil {
+            logger.warning("mqtt.outbox is not implemented yet: messages are buffered in memory only (mqtt.max_buffered)")
+        }
+        if profile.mqtt.homeAssistant?.discovery == true {
+            logger.warning("mqtt.home_assistant.discovery is not implemented yet: no discovery messages are published")
+        }
         hardware.start()
         mqtt.start()
         for worker in workers { worker.start() }
