@@ -29,6 +29,8 @@ final class InputChannel {
     var timer = DeadlineTimer()
     var events: [EdgeEvent] = []
     var lost: UInt64 = 0
+    /// The latest edge time fed to the pipeline: later edges are never stamped earlier.
+    var lastEdge: Timestamp = .zero
 
     init(spec: InputSpec, offset: UInt32, request: any GPIOLineRequest, topic: String, mode: Mode, metrics: [Metric]) {
         self.spec = spec
@@ -131,7 +133,12 @@ extension GatewayRuntime {
             return
         }
         edgesSeen += UInt64(input.events.count)
-        for event in input.events { handle(event, on: input) }
+        for var event in input.events {
+            // Source time only moves forward, also across a re-read after an overflow.
+            if event.timestamp < input.lastEdge { event.timestamp = input.lastEdge }
+            input.lastEdge = event.timestamp
+            handle(event, on: input)
+        }
         if lost > 0 {
             input.lost += UInt64(lost)
             edgesLost += UInt64(lost)
@@ -175,10 +182,15 @@ extension GatewayRuntime {
 
     /// After lost edges the debouncer's idea of the line may be wrong: feed it the level
     /// the line has now, so the published state converges on the truth.
+    ///
+    /// The correction is stamped just after the last edge read, not with the loop's clock:
+    /// edges still waiting in the kernel's queue carry earlier times than "now", and `ts`
+    /// must never go backwards.
     private func resynchronise(_ input: InputChannel) {
         guard case .state(var debouncer) = input.mode else { return }
         guard let level = try? input.request.value(offset: input.offset) else { return }
-        let change = debouncer.edge(to: level, at: loop.now())
+        input.lastEdge = input.lastEdge + .nanoseconds(1)
+        let change = debouncer.edge(to: level, at: input.lastEdge)
         input.mode = .state(debouncer)
         if let change { publishLevel(input, change) }
     }

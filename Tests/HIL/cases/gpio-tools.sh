@@ -18,7 +18,8 @@ kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 
 "$HIL_BIN" gpio monitor "$HIL_GPIOCHIP" 7 >"$HIL_TMP/monitor" 2>&1 &
 monitor=$!
-sleep 1
+# Pull only once the line is requested (a cold start under TCG can take over a second).
+check "gpio monitor is watching" wait_for "$HIL_TMP/monitor" '^monitoring ' 15
 pull 7 up; sleep 0.2; pull 7 down; sleep 0.2; pull 7 up; sleep 0.5
 kill -INT "$monitor" 2>/dev/null; wait "$monitor" 2>/dev/null
 sed 's/^/  /' "$HIL_TMP/monitor" | head -n 8
