@@ -408,33 +408,3 @@ public final class MQTTClient {
         }
     }
 }
-
-/// A message on its way to the broker.
-public struct OutgoingMessage: Sendable {
-    public var topic: String
-    public var payload: [UInt8]
-    public var qos: Int32
-    public var retain: Bool
-    public init(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
-        self.topic = topic
-        self.payload = payload
-        self.qos = qos
-        self.retain = retain
-    }
-}
-
-/// An MQTT setup failure.
-public struct MQTTError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
-/// `mosquitto_lib_init` once per process.
-enum MosquittoLibrary {
-    private static let initialised: Bool = {
-        mosquitto_lib_init()
-        return true
-    }()
-
-    static func initialise() { _ = initialised }
-}
