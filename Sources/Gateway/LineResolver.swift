@@ -35,16 +35,6 @@ enum LineResolutionError: Error, CustomStringConvertible {
 ///   `GPIO17`), applied when the chip was chosen by the preset or carries the preset's
 ///   label; then among the chip's own line names.
 enum LineResolver {
-    /// Finds a line by offset, or by the kernel's line name (no board preset).
-    static func offset(of line: GPIOLineSpec.Line, on chip: any GPIOChip) -> UInt32? {
-        switch line {
-        case .offset(let offset):
-            return Int(offset) < chip.lineCount ? offset : nil
-        case .name(let name):
-            return kernelOffset(named: name, on: chip)
-        }
-    }
-
     /// The selector of the chip a line is on (see the type's documentation).
     static func chipSelector(for gpio: GPIOLineSpec, board: BoardPreset?) -> String {
         gpio.chip ?? board?.chipSelector ?? "gpiochip0"
