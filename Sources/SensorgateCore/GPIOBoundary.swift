@@ -26,11 +26,15 @@ public struct LineConfig: Sendable, Equatable {
     public var offset: UInt32
     public var direction: Direction
     public var activeLow: Bool
+    /// Debounce done by the kernel (GPIO uAPI v2's debounce attribute) for an input, or
+    /// nil for none. Backends that cannot do it reject a request that asks for it.
+    public var kernelDebounce: Interval?
 
-    public init(offset: UInt32, direction: Direction, activeLow: Bool = false) {
+    public init(offset: UInt32, direction: Direction, activeLow: Bool = false, kernelDebounce: Interval? = nil) {
         self.offset = offset
         self.direction = direction
         self.activeLow = activeLow
+        self.kernelDebounce = kernelDebounce
     }
 }
 

@@ -6,7 +6,7 @@
 /// libgpiod 1.6's `gpiod_chip_open_lookup` accepts the same four forms but tries the
 /// label first, by opening every chip in `/dev`: one unreadable chip makes the whole
 /// lookup fail, and errno then tells nothing about the chip that was meant. This type
-/// lets ``LibgpiodChipProvider`` open names and paths directly and search labels itself.
+/// lets the kernel backends open names and paths directly and search labels itself.
 public enum GPIOChipSelector: Sendable, Equatable, CustomStringConvertible {
     /// A device path, e.g. `/dev/gpiochip0`.
     case path(String)
@@ -38,7 +38,7 @@ public enum GPIOChipSelector: Sendable, Equatable, CustomStringConvertible {
 
 extension String {
     /// Without leading and trailing spaces, tabs and newlines (no Foundation).
-    func trimmingBlanks() -> String {
+    public func trimmingBlanks() -> String {
         let blanks: Set<Character> = [" ", "\t", "\n", "\r"]
         guard let first = firstIndex(where: { !blanks.contains($0) }),
               let last = lastIndex(where: { !blanks.contains($0) }) else { return "" }

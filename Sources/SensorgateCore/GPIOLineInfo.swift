@@ -1,5 +1,3 @@
-import SensorgateCore
-
 /// What the kernel reports about one line of a chip: what `gpioinfo` shows.
 public struct GPIOLineInfo: Sendable, Equatable {
     public enum Direction: String, Sendable, Equatable {
