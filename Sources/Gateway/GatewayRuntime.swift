@@ -146,7 +146,7 @@ final class GatewayRuntime: @unchecked Sendable {
     }
 }
 
-/// Topic names under the profile's prefix (DESIGN.md, "Topics and payloads").
+/// Topic names under the profile's prefix (docs/ARCHITECTURE.md, "Topics and payloads").
 struct TopicScheme {
     let prefix: String
     var status: String { prefix + "/status" }

@@ -9,7 +9,7 @@ import SensorgateCore
 ///
 /// Hand-written on purpose: payloads are encoded on the hot path (one per published
 /// reading), where Foundation's `JSONEncoder` would allocate and reflect per message
-/// and pull Foundation's resident memory into the daemon (see DESIGN.md's memory target).
+/// and pull Foundation's resident memory into the daemon (see the memory target in docs/ARCHITECTURE.md).
 /// It writes only what payloads need: objects of strings, numbers, booleans and UTC times.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []

@@ -1,6 +1,6 @@
 import SensorgateCore
 
-/// Encodes the gateway's payloads (DESIGN.md, "Topics and payloads"): one JSON object per
+/// Encodes the gateway's payloads (docs/ARCHITECTURE.md, "Topics and payloads"): one JSON object per
 /// message with at least `value`, `unit` (when the value has one), `ts` (the reading's
 /// source time in UTC with microseconds) and `seq`.
 public struct PayloadEncoder: Sendable {

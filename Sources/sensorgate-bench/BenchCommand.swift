@@ -8,7 +8,7 @@ import CMosquitto
 import Dispatch
 import Logging
 
-/// `sensorgate-bench`: runs every measurement of DESIGN.md's "Benchmarks and targets"
+/// `sensorgate-bench`: runs every measurement of the performance targets in docs/ARCHITECTURE.md
 /// against a private mosquitto on 127.0.0.1 and prints a table, or one JSON object.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -39,7 +39,7 @@ enum Format {
     }
 }
 
-/// The table and the JSON object, from the results and the targets of DESIGN.md.
+/// The table and the JSON object, from the results and the targets of docs/ARCHITECTURE.md.
 struct Report {
     let results: BenchResults
     let mode: String

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `sensorgate validate` and `run` exit codes and messages (DESIGN.md, "Command line").
+/// `sensorgate validate` and `run` exit codes and messages (docs/ARCHITECTURE.md, "Command line").
 @Suite("Command line")
 struct CommandLineTests {
     @Test("validate: ok per valid file and exit 0")
