@@ -117,42 +117,9 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    private mutating func appendPadded(_ value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
-    }
-
     private mutating func appendTimestamp(_ utcNanoseconds: Int64) {
-        var seconds = utcNanoseconds / 1_000_000_000
-        var micros = (utcNanoseconds % 1_000_000_000) / 1_000
-        if micros < 0 {
-            micros += 1_000_000
-            seconds -= 1
-        }
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
         bytes.append(UInt8(ascii: "\""))
-        appendPadded(Int(parts.tm_year) + 1900, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        appendPadded(Int(parts.tm_mon) + 1, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        appendPadded(Int(parts.tm_mday), width: 2)
-        bytes.append(UInt8(ascii: "T"))
-        appendPadded(Int(parts.tm_hour), width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendPadded(Int(parts.tm_min), width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendPadded(Int(parts.tm_sec), width: 2)
-        bytes.append(UInt8(ascii: "."))
-        appendPadded(Int(micros), width: 6)
-        bytes.append(UInt8(ascii: "Z"))
+        UTCText.append(utcNanoseconds, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 
