@@ -60,7 +60,7 @@ extension GatewayRuntime {
             // plain pulse counter asks for the edge it counts (with `both` it counts rising edges).
             let edge: EdgeDetection = spec.count == nil || !spec.metrics.isEmpty ? .both : spec.gpio.edge
             let config = LineConfig(offset: offset, direction: .input(edge: edge, bias: spec.gpio.bias),
-                                    activeLow: spec.gpio.activeLow)
+                                    activeLow: spec.gpio.activeLow, kernelDebounce: spec.gpio.kernelDebounce)
             let request: any GPIOLineRequest
             do {
                 request = try chip.request([config], consumer: "sensorgate:\(spec.id)")
@@ -107,13 +107,13 @@ extension GatewayRuntime {
         }
     }
 
-    /// The chip and offset of a profile's line: through the board preset (`gateway.board`)
-    /// first, then the chip's own line names, then offsets.
+    /// The chip and offset of a profile's line, by the rules `validate` checks: the board
+    /// preset (`gateway.board`) first, then the chip's own line names, then offsets.
     func resolve(_ gpio: GPIOLineSpec, id: String) throws(GatewayError) -> (any GPIOChip, UInt32) {
-        let board = profile.gateway.board.flatMap(BoardPreset.named)
+        let resolver = LineResolver(board: profile.gateway.board.flatMap(BoardPreset.named))
         let hardware = self.hardware
         do {
-            let found = try LineResolver.resolve(gpio, board: board) { selector throws(GPIOError) in
+            let found = try resolver.resolve(gpio) { selector throws(GPIOError) in
                 try hardware.chip(selector)
             }
             return (found.chip, found.offset)

@@ -9,21 +9,28 @@ import Simulation
 final class SimulatedHardware: GatewayHardware {
     let kind = "simulator"
 
-    private var chips: [String: SimulatedGPIOChip] = [:]
+    /// Keyed by selector, so `0`, `gpiochip0` and `/dev/gpiochip0` find one chip.
+    private var chips: [GPIOChipSelector: SimulatedGPIOChip] = [:]
     private var buses: [Int: SimulatedI2CBus] = [:]
     private let player: SignalPlayer
 
     init(profile: Profile, clock: any MonotonicClock = SystemClock()) throws(GatewayError) {
-        var chips: [String: SimulatedGPIOChip] = [:]
-        let board = profile.gateway.board.flatMap(BoardPreset.named)
-        // With a board preset, a line without `chip:` is on the preset's chip, which the
-        // simulator then carries the preset's label for, as the real board's chip does.
+        var chips: [GPIOChipSelector: SimulatedGPIOChip] = [:]
+        let resolver = LineResolver(board: profile.gateway.board.flatMap(BoardPreset.named))
+        // A chip selected by label carries that label, as the kernel's does (with a board
+        // preset, a line without `chip:` is on the preset's chip, found by its label).
         func chip(for spec: GPIOLineSpec) -> SimulatedGPIOChip {
-            let name = ChipSelector.normalise(LineResolver.chipSelector(for: spec, board: board))
-            if let existing = chips[name] { return existing }
-            let label = spec.chip == nil ? board?.chipLabel ?? "sensorgate-sim-\(name)" : "sensorgate-sim-\(name)"
-            let created = SimulatedGPIOChip(name: name, label: label, clock: clock)
-            chips[name] = created
+            let selector = resolver.chipSelector(for: spec.chip)
+            if let existing = chips[selector] { return existing }
+            let created: SimulatedGPIOChip
+            switch selector {
+            case .label(let label):
+                created = SimulatedGPIOChip(name: label, label: label, clock: clock)
+            case .path(let path):
+                let name = selector.chipName ?? path
+                created = SimulatedGPIOChip(name: name, label: "sensorgate-sim-\(name)", clock: clock)
+            }
+            chips[selector] = created
             return created
         }
 
@@ -34,7 +41,7 @@ final class SimulatedHardware: GatewayHardware {
             guard let signal = profile.simulation.inputs[input.id] else { continue }
             let offset: UInt32
             do {
-                offset = try LineResolver.offset(of: input.gpio, on: simulated, board: board)
+                offset = try resolver.offset(of: input.gpio, on: simulated)
             } catch {
                 throw GatewayError("input '\(input.id)': \(error)")
             }
@@ -69,7 +76,7 @@ final class SimulatedHardware: GatewayHardware {
     }
 
     func chip(_ selector: String) throws(GPIOError) -> any GPIOChip {
-        guard let chip = chips[ChipSelector.normalise(selector)] else {
+        guard let parsed = GPIOChipSelector(selector), let chip = chips[parsed] else {
             throw GPIOError(.chipNotFound, "the simulator has no chip '\(selector)'")
         }
         return chip

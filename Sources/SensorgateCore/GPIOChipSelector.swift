@@ -7,7 +7,11 @@
 /// label first, by opening every chip in `/dev`: one unreadable chip makes the whole
 /// lookup fail, and errno then tells nothing about the chip that was meant. This type
 /// lets the kernel backends open names and paths directly and search labels itself.
-public enum GPIOChipSelector: Sendable, Equatable, CustomStringConvertible {
+///
+/// It is also the one canonical form of a chip's name: `0`, `gpiochip0` and
+/// `/dev/gpiochip0` parse to equal selectors, so the validator, the line resolver and the
+/// simulator compare and key chips by the parsed value, never by the text.
+public enum GPIOChipSelector: Sendable, Hashable, CustomStringConvertible {
     /// A device path, e.g. `/dev/gpiochip0`.
     case path(String)
     /// A chip label as the kernel reports it.
@@ -26,6 +30,16 @@ public enum GPIOChipSelector: Sendable, Equatable, CustomStringConvertible {
         } else {
             self = .label(trimmed)
         }
+    }
+
+    /// The chip a line without `chip:` (and without a board preset) is on.
+    public static let gpiochip0 = GPIOChipSelector.path("/dev/gpiochip0")
+
+    /// `gpiochipN` for a path `/dev/gpiochipN`, the kernel's name of the chip; nil otherwise.
+    public var chipName: String? {
+        guard case .path(let path) = self, path.hasPrefix("/dev/gpiochip") else { return nil }
+        let name = path.dropFirst(5)
+        return UInt32(name.dropFirst(8)) != nil ? String(name) : nil
     }
 
     public var description: String {

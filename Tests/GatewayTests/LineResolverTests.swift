@@ -1,191 +1,127 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 @testable import Gateway
 import GPIO
+import Logging
 import Profiles
+import Runtime
 import SensorgateCore
 import Simulation
 import Testing
 
-/// Line resolution (board preset, then kernel line names, then offsets) on simulated chips.
-@Suite("LineResolver")
-struct LineResolverTests {
-    /// Opens simulated chips by the selector the resolver asks for, and records the asks.
-    final class Chips {
-        var chips: [String: SimulatedGPIOChip]
-        var opened: [String] = []
-
-        init(_ chips: [String: SimulatedGPIOChip]) { self.chips = chips }
-
-        func open(_ selector: String) throws(GPIOError) -> any GPIOChip {
-            opened.append(selector)
-            guard let chip = chips[selector] else { throw GPIOError(.chipNotFound, "no chip '\(selector)'") }
-            return chip
-        }
+/// The gateway resolves lines with the profile's resolver (tested in ProfilesTests) on its
+/// hardware: here the simulator, whose chips are found by the same selectors.
+@Suite("Gateway line resolution")
+struct GatewayLineResolutionTests {
+    static func profile(_ yaml: String) throws -> Profile {
+        try ProfileLoader.load(text: yaml, path: "test.yaml")
     }
 
-    static func pi4Chip() -> SimulatedGPIOChip {
-        SimulatedGPIOChip(name: "gpiochip0", label: "pinctrl-bcm2711", lineCount: 58, clock: ManualClock())
-    }
+    static let pi4Profile = """
+        gateway: { id: lines, board: raspberry-pi-4 }
+        inputs:
+          - id: door
+            gpio: { line: pin11, kernel_debounce: 5ms, bias: pull-up }
+            debounce: 0ms
+          - id: button
+            gpio: { line: GPIO4 }
+        outputs:
+          - id: fan
+            gpio: { line: pin15 }
+            initial: true
+          - id: lamp
+            gpio: { chip: 1, line: 3 }
+        """
 
-    @Test("a preset name resolves through the preset and opens the chip by the preset's label",
-          arguments: [("pin11", 17), ("GPIO17", 17), ("pin40", 21), ("gpio4", 4)] as [(String, UInt32)])
-    func presetFirst(_ name: String, _ offset: UInt32) throws {
-        // Kernel names that disagree with the preset: the preset must win for its names.
-        let names = (0..<58).map { $0 == 21 ? "pin11" : "LINE\($0)" }
-        let chip = SimulatedGPIOChip(name: "gpiochip0", label: "pinctrl-bcm2711", lineCount: 58, lineNames: names,
-                                     clock: ManualClock())
-        let chips = Chips(["pinctrl-bcm2711": chip])
-        let resolved = try LineResolver.resolve(GPIOLineSpec(line: .name(name)), board: BoardPresets.raspberryPi4,
-                                                open: chips.open)
-        #expect(resolved.offset == offset)
-        #expect(resolved.chip === chip)
-        #expect(chips.opened == ["pinctrl-bcm2711"])
-    }
-
-    @Test("without a preset, names are the chip's own line names and the chip is gpiochip0")
-    func kernelNames() throws {
-        let chip = SimulatedGPIOChip(name: "gpiochip0", label: "sensorgate-sim", lineCount: 8,
-                                     lineNames: ["a", "b", "door", "d", "e", "f", "g", "h"], clock: ManualClock())
-        let chips = Chips(["gpiochip0": chip])
-        let resolved = try LineResolver.resolve(GPIOLineSpec(line: .name("door")), board: nil, open: chips.open)
-        #expect(resolved.offset == 2)
-        #expect(chips.opened == ["gpiochip0"])
-        #expect(throws: LineResolutionError.self) {
-            try LineResolver.resolve(GPIOLineSpec(line: .name("window")), board: nil, open: chips.open)
-        }
-    }
-
-    @Test("a name the preset does not define falls back to the chip's line names")
-    func fallbackToKernelNames() throws {
-        let names = (0..<58).map { $0 == 2 ? "SDA1" : "GPIO\($0)" }
-        let chip = SimulatedGPIOChip(name: "gpiochip0", label: "pinctrl-bcm2711", lineCount: 58, lineNames: names,
-                                     clock: ManualClock())
-        let chips = Chips(["pinctrl-bcm2711": chip])
-        let offset = try LineResolver.resolve(GPIOLineSpec(line: .name("SDA1")), board: BoardPresets.raspberryPi4,
-                                              open: chips.open).offset
-        #expect(offset == 2)
-        // GPIO40 is outside the header's GPIO range but a kernel name on this chip.
-        #expect(try LineResolver.resolve(GPIOLineSpec(line: .name("GPIO40")), board: BoardPresets.raspberryPi4,
-                                         open: chips.open).offset == 40)
-    }
-
-    @Test("offsets are taken as written, on the preset's chip when no chip is given")
-    func offsets() throws {
-        let chips = Chips(["pinctrl-bcm2711": Self.pi4Chip()])
-        #expect(try LineResolver.resolve(GPIOLineSpec(line: .offset(22)), board: BoardPresets.raspberryPi4,
-                                         open: chips.open).offset == 22)
-        do {
-            _ = try LineResolver.resolve(GPIOLineSpec(line: .offset(58)), board: BoardPresets.raspberryPi4, open: chips.open)
-            Issue.record("offset 58 should not resolve on a 58-line chip")
-        } catch {
-            #expect("\(error)".contains("no line 58"))
-        }
-    }
-
-    @Test("an explicit chip wins over the preset's chip; the preset still applies when the label matches")
-    func explicitChip() throws {
-        let pi = Self.pi4Chip()
-        let chips = Chips(["gpiochip0": pi])
-        let resolved = try LineResolver.resolve(GPIOLineSpec(chip: "gpiochip0", line: .name("pin11")),
-                                                board: BoardPresets.raspberryPi4, open: chips.open)
-        #expect(resolved.offset == 17)
-        #expect(chips.opened == ["gpiochip0"])
-    }
-
-    @Test("an explicit chip with another label does not take the preset's mapping")
-    func explicitOtherChip() {
-        let expander = SimulatedGPIOChip(name: "gpiochip1", label: "raspberrypi-exp-gpio", lineCount: 8,
-                                         lineNames: (0..<8).map { "EXP\($0)" }, clock: ManualClock())
-        let chips = Chips(["gpiochip1": expander])
-        do {
-            _ = try LineResolver.resolve(GPIOLineSpec(chip: "gpiochip1", line: .name("pin11")),
-                                         board: BoardPresets.raspberryPi4, open: chips.open)
-            Issue.record("pin11 is not on the expander")
-        } catch {
-            #expect("\(error)".contains("pinctrl-bcm2711"))
-        }
-    }
-
-    @Test("a power or ground pin is an error that says what the pin is")
-    func powerPin() {
-        let chips = Chips(["pinctrl-bcm2711": Self.pi4Chip()])
-        do {
-            _ = try LineResolver.resolve(GPIOLineSpec(line: .name("pin6")), board: BoardPresets.raspberryPi4, open: chips.open)
-            Issue.record("pin6 is ground")
-        } catch {
-            #expect("\(error)" == "pin 6 of the raspberry-pi-4 header is GND, not a GPIO")
-        }
-    }
-
-    @Test("the chip selector: the line's chip, else the preset's label or name, else gpiochip0")
-    func chipSelector() {
-        #expect(LineResolver.chipSelector(for: GPIOLineSpec(line: .offset(1)), board: nil) == "gpiochip0")
-        #expect(LineResolver.chipSelector(for: GPIOLineSpec(line: .offset(1)), board: BoardPresets.raspberryPi5) == "pinctrl-rp1")
-        #expect(LineResolver.chipSelector(for: GPIOLineSpec(line: .offset(1)), board: BoardPresets.generic) == "gpiochip0")
-        #expect(LineResolver.chipSelector(for: GPIOLineSpec(chip: "gpiochip4", line: .offset(1)),
-                                          board: BoardPresets.raspberryPi5) == "gpiochip4")
-    }
-
-    @Test("a chip that cannot be opened is reported with its selector")
-    func missingChip() {
-        let chips = Chips([:])
-        do {
-            _ = try LineResolver.resolve(GPIOLineSpec(line: .name("GPIO17")), board: BoardPresets.raspberryPi5, open: chips.open)
-            Issue.record("no chip exists")
-        } catch {
-            guard case .chip(let selector, let gpioError) = error else {
-                Issue.record("expected a chip error, got \(error)")
-                return
-            }
-            #expect(selector == "pinctrl-rp1")
-            #expect(gpioError.code == .chipNotFound)
-        }
+    @Test("the simulator carries the preset's label on the chip a line without chip: is on, and 1, gpiochip1 and /dev/gpiochip1 find one chip")
+    func simulatedChips() throws {
+        let hardware = try SimulatedHardware(profile: Self.profile(Self.pi4Profile), clock: ManualClock())
+        let pi = try hardware.chip("pinctrl-bcm2711")
+        #expect(pi.label == "pinctrl-bcm2711")
+        let other = try hardware.chip("gpiochip1")
+        #expect(other.name == "gpiochip1")
+        #expect(try hardware.chip("1") === other)
+        #expect(try hardware.chip("/dev/gpiochip1") === other)
+        #expect(throws: GPIOError.self) { try hardware.chip("gpiochip0") }
     }
 
     @Test("the resolved line can be requested and its edges read on the simulator")
     func requestResolved() throws {
         let clock = ManualClock()
-        let chip = SimulatedGPIOChip(name: "gpiochip0", label: "pinctrl-bcm2835", lineCount: 54, clock: clock)
-        let chips = Chips(["pinctrl-bcm2835": chip])
-        let (resolvedChip, offset) = try LineResolver.resolve(GPIOLineSpec(line: .name("pin11")),
-                                                              board: BoardPresets.raspberryPi3, open: chips.open)
-        let request = try resolvedChip.request([LineConfig(offset: offset, direction: .input(edge: .both, bias: .pullDown))],
-                                               consumer: "test")
+        let profile = try Self.profile("""
+            gateway: { id: lines, board: raspberry-pi-3 }
+            inputs:
+              - id: door
+                gpio: { line: pin11, bias: pull-down }
+            """)
+        let hardware = try SimulatedHardware(profile: profile, clock: clock)
+        let resolver = LineResolver(board: BoardPresets.raspberryPi3)
+        let (chip, offset) = try resolver.resolve(profile.inputs[0].gpio) { selector throws(GPIOError) in
+            try hardware.chip(selector)
+        }
+        #expect(offset == 17)
+        let simulated = try #require(chip as? SimulatedGPIOChip)
+        #expect(simulated.label == "pinctrl-bcm2835")
+        let request = try chip.request([LineConfig(offset: offset, direction: .input(edge: .both, bias: .pullDown))],
+                                       consumer: "test")
         defer { request.release() }
-        chip.drive(offset: 17, level: true, at: Timestamp(nanoseconds: 5))
+        simulated.drive(offset: 17, level: true, at: Timestamp(nanoseconds: 5))
         var events: [EdgeEvent] = []
         _ = try request.readEdgeEvents(into: &events)
         #expect(events == [EdgeEvent(offset: 17, kind: .rising, timestamp: Timestamp(nanoseconds: 5))])
     }
+
+    @Test("the gateway requests each line where the preset puts it, with the input's kernel debounce")
+    func lineConfigs() throws {
+        let profile = try Self.profile(Self.pi4Profile)
+        let hardware = try SimulatedHardware(profile: profile, clock: ManualClock())
+        let loop = try EventLoop()
+        let state = "/tmp/sensorgate-line-resolution-\(getpid())"
+        defer { _ = try? FileManager.default.removeItem(atPath: state) }
+        let runtime = try GatewayRuntime(profile: profile, broker: BrokerURL(host: "127.0.0.1", port: 1, tls: false),
+                                         stateDirectory: state, hardware: hardware, loop: loop,
+                                         logger: Logger(label: "test"))
+        try runtime.startOutputs()
+        try runtime.startInputs()
+        defer {
+            for input in runtime.inputs { input.release(loop: loop) }
+            for output in runtime.outputs { output.request.release() }
+        }
+        let pi = try #require(try hardware.chip("pinctrl-bcm2711") as? SimulatedGPIOChip)
+        #expect(pi.configuration(offset: 17) == LineConfig(offset: 17, direction: .input(edge: .both, bias: .pullUp),
+                                                           kernelDebounce: .milliseconds(5)))
+        #expect(pi.configuration(offset: 4) == LineConfig(offset: 4, direction: .input(edge: .both, bias: .asIs)))
+        #expect(pi.configuration(offset: 22) == LineConfig(offset: 22, direction: .output(initial: true)))
+        let other = try #require(try hardware.chip("gpiochip1") as? SimulatedGPIOChip)
+        #expect(other.configuration(offset: 3) == LineConfig(offset: 3, direction: .output(initial: false)))
+        #expect(runtime.inputs.map(\.offset) == [17, 4])
+    }
+
+    @Test("a line wrong on the board stops the start with the validator's words")
+    func boardErrorAtRun() throws {
+        // A profile that passed validation on another board cannot name pin6 here: build it by hand.
+        var profile = try Self.profile(Self.pi4Profile)
+        profile.inputs[1].gpio.line = .name("pin6")
+        let hardware = try SimulatedHardware(profile: Self.profile(Self.pi4Profile), clock: ManualClock())
+        let runtime = try GatewayRuntime(profile: profile, broker: BrokerURL(host: "127.0.0.1", port: 1, tls: false),
+                                         stateDirectory: "/tmp/sensorgate-line-resolution-\(getpid())-b",
+                                         hardware: hardware, loop: try EventLoop(), logger: Logger(label: "test"))
+        defer { _ = try? FileManager.default.removeItem(atPath: "/tmp/sensorgate-line-resolution-\(getpid())-b") }
+        do {
+            try runtime.start()
+            Issue.record("pin6 is ground")
+        } catch {
+            #expect(error.description.contains("'button': pin 6 of the raspberry-pi-4 header is GND, not a GPIO"))
+        }
+    }
 }
 
-/// The parts of the libgpiod backend that need no kernel: selectors, timestamps, errno.
+/// The parts of the libgpiod backend that need no kernel: timestamps, errno.
 /// (They live here until the package has a GPIOTests target.)
 @Suite("libgpiod backend without a kernel")
 struct LibgpiodBackendTests {
-    @Test("chip selectors", arguments: [
-        ("0", GPIOChipSelector.path("/dev/gpiochip0")),
-        ("4", .path("/dev/gpiochip4")),
-        ("gpiochip12", .path("/dev/gpiochip12")),
-        ("/dev/gpiochip3", .path("/dev/gpiochip3")),
-        ("  gpiochip1 ", .path("/dev/gpiochip1")),
-        ("pinctrl-bcm2711", .label("pinctrl-bcm2711")),
-        ("gpio-sim.0-node0", .label("gpio-sim.0-node0")),
-        ("gpiochipX", .label("gpiochipX")),
-        ("-1", .label("-1")),
-    ])
-    func selectors(_ text: String, _ expected: GPIOChipSelector) {
-        #expect(GPIOChipSelector(text) == expected)
-    }
-
-    @Test("an empty selector is no selector")
-    func emptySelector() {
-        #expect(GPIOChipSelector("") == nil)
-        #expect(GPIOChipSelector("  ") == nil)
-    }
-
     @Test("a missing chip is chipNotFound with its errno and path")
     func missingChip() {
         let provider = LibgpiodChipProvider()

@@ -157,4 +157,20 @@ struct ValidFixtureTests {
         #expect(flow.gateway.id == "flow")
         #expect(flow.inputs.map(\.id) == ["door"])
     }
+
+    @Test("board lines as written, and kernel_debounce in whole microseconds, 0s for none, absent by default")
+    func boardLines() throws {
+        let profile = try Self.load("board-lines.yaml")
+        #expect(profile.gateway.board == "raspberry-pi-4")
+        let inputs = Dictionary(uniqueKeysWithValues: profile.inputs.map { ($0.id, $0) })
+        #expect(inputs["door"]?.gpio == GPIOLineSpec(line: .name("pin11"), kernelDebounce: .milliseconds(5)))
+        #expect(inputs["door"]?.debounce == .zero)
+        #expect(inputs["button"]?.gpio.kernelDebounce == .microseconds(1500))
+        #expect(inputs["button"]?.debounce == .milliseconds(20))
+        #expect(inputs["rain"]?.gpio == GPIOLineSpec(line: .offset(22)))
+        #expect(inputs["sda"]?.gpio.kernelDebounce == nil)
+        #expect(inputs["expander"]?.gpio == GPIOLineSpec(chip: "raspberrypi-exp-gpio", line: .name("pin6")))
+        #expect(profile.outputs.map(\.gpio) == [GPIOLineSpec(line: .name("pin40")),
+                                               GPIOLineSpec(chip: "pinctrl-bcm2711", line: .name("gpio20"))])
+    }
 }

@@ -185,7 +185,8 @@ public struct HomeAssistantSettings: Sendable, Equatable {
 }
 
 /// Where a GPIO line is: a chip selector and a line selector, as written in the profile.
-/// Resolution against a board preset or a real chip happens when the gateway starts.
+/// ``LineResolver`` resolves it: against the board preset when validating, then on the
+/// open chip when the gateway starts.
 public struct GPIOLineSpec: Sendable, Equatable {
     public enum Line: Sendable, Equatable {
         /// `line: 17`
@@ -194,8 +195,8 @@ public struct GPIOLineSpec: Sendable, Equatable {
         case name(String)
     }
 
-    /// `chip`: `gpiochip0`, `/dev/gpiochip0`, a label or a number; nil means the board
-    /// preset's default chip, or `gpiochip0`.
+    /// `chip`: `gpiochip0`, `/dev/gpiochip0`, a label or a number, as written (compare
+    /// chips as ``GPIOChipSelector`` values); nil means the board preset's chip, or `gpiochip0`.
     public var chip: String?
     public var line: Line
     /// `bias`, default `as-is`.
@@ -204,13 +205,18 @@ public struct GPIOLineSpec: Sendable, Equatable {
     public var activeLow: Bool
     /// `edge` (inputs only), default `both`.
     public var edge: EdgeDetection
+    /// `kernel_debounce` (inputs only): debounce done by the kernel's GPIO uAPI v2 (needs
+    /// libgpiod 2), in whole microseconds; nil (the default, or `0s`) for none.
+    public var kernelDebounce: Interval?
 
-    public init(chip: String? = nil, line: Line, bias: Bias = .asIs, activeLow: Bool = false, edge: EdgeDetection = .both) {
+    public init(chip: String? = nil, line: Line, bias: Bias = .asIs, activeLow: Bool = false, edge: EdgeDetection = .both,
+                kernelDebounce: Interval? = nil) {
         self.chip = chip
         self.line = line
         self.bias = bias
         self.activeLow = activeLow
         self.edge = edge
+        self.kernelDebounce = kernelDebounce
     }
 }
 

@@ -4,7 +4,7 @@ import CYAML
 ///
 /// libyaml is used directly (the system's `libyaml`) rather than through a Swift
 /// wrapper: the wrappers pull Foundation into the daemon, several MB of resident
-/// memory against DESIGN.md's memory target, for a file read once at start.
+/// memory against docs/ARCHITECTURE.md's memory target, for a file read once at start.
 ///
 /// libyaml's own messages and positions become diagnostics for syntax errors. Repeated
 /// keys are kept in the tree; ``DuplicateKeys`` reports every later occurrence, for

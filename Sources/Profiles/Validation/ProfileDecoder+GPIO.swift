@@ -3,7 +3,7 @@ import SensorgateCore
 extension ProfileDecoder {
     static let inputKeys = ["id", "gpio", "debounce", "count", "payload", "qos", "retain",
                             "frequency", "pulse_width", "duty_cycle"]
-    static let inputGPIOKeys = ["chip", "line", "bias", "active_low", "edge"]
+    static let inputGPIOKeys = ["chip", "line", "bias", "active_low", "edge", "kernel_debounce"]
     static let outputKeys = ["id", "gpio", "initial", "safe"]
     static let outputGPIOKeys = ["chip", "line", "active_low"]
 
@@ -11,6 +11,7 @@ extension ProfileDecoder {
     static let maximumLineOffset = 1023
 
     static let defaultDebounce = Interval.milliseconds(20)
+    static let maximumKernelDebounce = Interval.seconds(1)
     static let defaultCountUnit = "pulses"
 
     // MARK: inputs
@@ -110,9 +111,7 @@ extension ProfileDecoder {
     private func decodeGPIO(_ field: Field, output: Bool, owner: String, id: String?) -> GPIOLineSpec? {
         let keys = output ? Self.outputGPIOKeys : Self.inputGPIOKeys
         guard let gpio = validator.mapping(field, keys: keys) else { return nil }
-        let chip = gpio.optional("chip").flatMap {
-            validator.text($0, what: "a chip such as gpiochip0, /dev/gpiochip0, 0 or a chip label")
-        }
+        let chip = gpio.optional("chip").flatMap(chip)
         let lineField = gpio.required("line", validator)
         let line = lineField.flatMap(line)
         let bias = gpio.optional("bias").flatMap { validator.choice($0, Bias.allCases.map { ($0.rawValue, $0) }) }
@@ -120,11 +119,48 @@ extension ProfileDecoder {
         let edge = gpio.optional("edge").flatMap {
             validator.choice($0, EdgeDetection.allCases.map { ($0.rawValue, $0) })
         }
+        let kernelDebounce = gpio.optional("kernel_debounce").map(kernelDebounce)
         guard let line, let lineField else { return nil }
         if gpio.contains("chip") && chip == nil { return nil }
         claimLine(chip: chip, line: line, field: lineField, owner: id.map { "\(owner) '\($0)'" } ?? owner)
+        if case .invalid? = kernelDebounce { return nil }
         return GPIOLineSpec(chip: chip, line: line, bias: bias ?? .asIs, activeLow: activeLow ?? false,
-                            edge: edge ?? .both)
+                            edge: edge ?? .both, kernelDebounce: kernelDebounce?.interval)
+    }
+
+    /// `chip: gpiochip0`, `/dev/gpiochip0`, `0` or a chip label.
+    private func chip(_ field: Field) -> String? {
+        let what = "a chip such as gpiochip0, /dev/gpiochip0, 0 or a chip label"
+        guard let text = validator.text(field, what: what) else { return nil }
+        guard GPIOChipSelector(text) != nil else {
+            validator.expected(what, field)
+            return nil
+        }
+        return text
+    }
+
+    /// A `kernel_debounce` as read: a period, none (`0s`), or invalid (reported).
+    private enum KernelDebounce {
+        case period(Interval)
+        case none
+        case invalid
+
+        var interval: Interval? {
+            if case .period(let period) = self { return period }
+            return nil
+        }
+    }
+
+    /// `kernel_debounce: 5ms`: the GPIO uAPI v2 takes the period in whole microseconds;
+    /// `0s` is the kernel's "no debounce". Past a second it is a typo, not a contact.
+    private func kernelDebounce(_ field: Field) -> KernelDebounce {
+        guard let period = validator.duration(field, in: Interval.zero...Self.maximumKernelDebounce) else { return .invalid }
+        guard period.nanoseconds % 1_000 == 0 else {
+            validator.expected("a whole number of microseconds such as 5ms or 500us", field,
+                               detail: "the kernel takes the debounce period in microseconds")
+            return .invalid
+        }
+        return period == .zero ? .none : .period(period)
     }
 
     /// `line: 17` is an offset; `line: GPIO17`, `line: pin11` or any quoted text is a line name.
@@ -153,50 +189,38 @@ extension ProfileDecoder {
         return .name(text)
     }
 
-    /// Two inputs or outputs on one line would fight over it. Chips compare after
-    /// normalising (nil, `gpiochip0`, `/dev/gpiochip0` and `0` are one chip); `GPIO<n>`
-    /// names the line at offset n, as the Raspberry Pi kernel and the simulator name lines.
+    /// What `run` would find wrong with a line before opening its chip (a ground pin, a
+    /// pin or GPIO number the board does not have), and two inputs or outputs on one line,
+    /// which would fight over it. Lines compare as the resolver resolves them on the board
+    /// alone: `pin11`, `GPIO17` and `17` on a Raspberry Pi 4's chip are one line. Names only
+    /// the chip can resolve compare by name.
     private func claimLine(chip: String?, line: GPIOLineSpec.Line, field: Field, owner: String) {
-        let chipKey = Self.normalisedChip(chip)
-        let lineKey: String
+        let key: LineClaim
         let lineText: String
-        switch line {
-        case .offset(let offset):
-            lineKey = "#\(offset)"
-            lineText = "line \(offset)"
-        case .name(let name):
-            if let offset = Self.raspberryPiOffset(name) {
-                lineKey = "#\(offset)"
-                lineText = "line \(offset) (\(name))"
-            } else {
-                lineKey = "name:\(name)"
-                lineText = "line '\(name)'"
-            }
+        switch lineResolver.resolveOnBoard(line, chip: chip) {
+        case .invalid(let problem):
+            validator.report(at: field.location, field.path, problem.message)
+            return
+        case .offset(let offset, let selector, let name):
+            key = LineClaim(chip: selector, line: .offset(offset))
+            lineText = name.map { "line \(offset) (\($0))" } ?? "line \(offset)"
+        case .name(let name, let selector):
+            key = LineClaim(chip: selector, line: .name(name))
+            lineText = "line '\(name)'"
         }
-        let chipText = Int(chipKey).map { "gpiochip\($0)" } ?? "chip '\(chipKey)'"
-        let key = "\(chipKey)|\(lineKey)"
         if let first = lineOwners[key] {
             validator.report(at: field.location, field.path,
-                             "\(lineText) of \(chipText) is already used by \(first.owner) at \(first.location)")
+                             "\(lineText) of \(Self.describe(key.chip)) is already used by \(first.owner) at \(first.location)")
             return
         }
         lineOwners[key] = (owner, field.location)
     }
 
-    /// `nil`, `gpiochip0`, `/dev/gpiochip0` and `0` all give `0`; a label stays as written.
-    static func normalisedChip(_ chip: String?) -> String {
-        guard var text = chip else { return "0" }
-        if text.hasPrefix("/dev/") { text.removeFirst(5) }
-        if text.hasPrefix("gpiochip") { text.removeFirst(8) }
-        if let number = NumberSyntax.integer(text), number >= 0 { return String(number) }
-        return chip ?? "0"
-    }
-
-    /// `GPIO17` → 17 (the Raspberry Pi kernel's line names).
-    static func raspberryPiOffset(_ name: String) -> Int? {
-        guard name.hasPrefix("GPIO") else { return nil }
-        let digits = name.dropFirst(4)
-        guard !digits.isEmpty, digits.count <= 4, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(digits)
+    /// `gpiochip0`, `chip '/dev/gpio/bank0'` or `the chip labelled 'pinctrl-bcm2711'`.
+    static func describe(_ chip: GPIOChipSelector) -> String {
+        switch chip {
+        case .path(let path): return chip.chipName ?? "chip '\(path)'"
+        case .label(let label): return "the chip labelled '\(label)'"
+        }
     }
 }

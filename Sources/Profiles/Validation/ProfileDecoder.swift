@@ -22,8 +22,11 @@ final class ProfileDecoder {
 
     /// Ids seen so far, by id.
     var entities: [String: Entity] = [:]
-    /// GPIO lines claimed so far, by normalised chip and line.
-    var lineOwners: [String: (owner: String, location: SourceLocation)] = [:]
+    /// GPIO lines claimed so far, as the board resolves them.
+    var lineOwners: [LineClaim: (owner: String, location: SourceLocation)] = [:]
+    /// Resolves lines on the profile's board preset; set once `gateway` is decoded, which
+    /// comes before `inputs` and `outputs`.
+    var lineResolver = LineResolver(board: nil)
     /// Decoded sensors' drivers, by sensor id (nil when the driver is unknown).
     var sensorDrivers: [String: DriverDescriptor?] = [:]
 
@@ -45,6 +48,7 @@ final class ProfileDecoder {
         guard let top = validator.mapping(rootField, keys: Self.rootKeys) else { return nil }
 
         let gateway = top.required("gateway", validator).flatMap(decodeGateway)
+        lineResolver = LineResolver(board: gateway?.board.flatMap(BoardPreset.named))
         let mqtt = decodeMQTT(top.optional("mqtt"), gatewayID: gateway?.id)
         let inputs = top.optional("inputs").map(decodeInputs) ?? []
         let sensors = top.optional("sensors").map(decodeSensors) ?? []
