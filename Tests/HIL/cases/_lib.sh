@@ -124,8 +124,88 @@ strictly_increasing() { awk 'NR > 1 && !($0 > previous) { bad = 1 } { previous =
 export utc_seconds='(sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) + (capture("(?<f>\\.[0-9]+)Z$").f | tonumber)'
 # (times: bash's $EPOCHREALTIME, read without a fork, so it brackets a pull tightly)
 
-# line_info LINE: gpioinfo's line for LINE of the simulated chip.
-line_info() { gpioinfo "$HIL_GPIOCHIP" | grep -E "^[[:space:]]+line +$1:"; }
+# --- libgpiod's command-line tools ------------------------------------------------------
+# libgpiod 1.6 (API v1) and 2.x (API v2) tools differ in syntax and output; cases use these
+# wrappers, which take the API from HIL_LIBGPIOD_API (set by the runner) or else from the
+# tools' own version.
+#   tool_get LINE [active-low]     prints the line's value, 0 or 1 (as active-low with the flag)
+#   tool_hold LINE VALUE           gpioset in the background (pid in held_pid); returns once
+#                                  the kernel shows the line as gpioset's output
+#   tool_release                   stops that gpioset
+#   tool_line_info LINE [CHIP]     gpioinfo's view of one line, normalised to words:
+#                                  name=NAME|unnamed, used consumer=NAME|unused, input|output,
+#                                  active-low|active-high, pull-up|pull-down|bias-disabled
+#                                  (when the kernel knows the bias), debounce=PERIOD (v2 only)
+#   tool_find NAME                 prints "CHIP OFFSET" of the line called NAME
+tool_api() {
+  if [[ -n "${HIL_LIBGPIOD_API:-}" ]]; then echo "$HIL_LIBGPIOD_API"; return; fi
+  gpiodetect --version | sed -n '1s/.* v\([0-9]*\)\..*/\1/p'
+}
+tool_get() {
+  local low=(); [[ "${2:-}" == active-low ]] && low=(-l)
+  if [[ $(tool_api) == 1 ]]; then gpioget "${low[@]}" "$HIL_GPIOCHIP" "$1"
+  else gpioget --numeric -c "$HIL_GPIOCHIP" "${low[@]}" "$1"; fi
+}
+tool_hold() {
+  # v1 needs --mode=signal to keep the line; v2's gpioset holds it until killed.
+  if [[ $(tool_api) == 1 ]]; then gpioset --mode=signal "$HIL_GPIOCHIP" "$1=$2" &
+  else gpioset -c "$HIL_GPIOCHIP" "$1=$2" & fi
+  held_pid=$!
+  local deadline=$((SECONDS + 5))
+  until has_words "$(tool_line_info "$1")" output consumer=gpioset; do
+    ((SECONDS < deadline)) && kill -0 "$held_pid" 2>/dev/null || { echo "  gpioset does not hold line $1"; return 1; }
+    sleep 0.05
+  done
+}
+tool_release() { [[ -n "${held_pid:-}" ]] || return 0; kill "$held_pid" 2>/dev/null; wait "$held_pid" 2>/dev/null; held_pid=; }
+tool_line_info() {
+  local offset=$1 chip=${2:-$HIL_GPIOCHIP} raw
+  if [[ $(tool_api) == 1 ]]; then
+    raw=$(gpioinfo "$chip") || return 1
+  else
+    raw=$(gpioinfo --unquoted -c "$chip") || return 1
+  fi
+  grep -E "^[[:space:]]+line +$offset:" <<<"$raw" | awk -v api="$(tool_api)" '
+    function add(word) { out = out (out == "" ? "" : " ") word }
+    {
+      sub(/^[[:space:]]*line +[0-9]+:[[:space:]]*/, "")
+      if (api == 1) {
+        # "GPIO8" "sensorgate:contact" input active-low [used pull-up]
+        # (unnamed / unused / kernel are printed without quotes)
+        n = split($0, field, /[[:space:]]+/)
+        name = field[1]; gsub(/"/, "", name)
+        add(name == "unnamed" ? "unnamed" : "name=" name)
+        user = field[2]; gsub(/"/, "", user)
+        if (user == "unused") add("unused"); else { add("used"); add("consumer=" user) }
+        add(field[3]); add(field[4])
+        for (i = 5; i <= n; i++) {
+          flag = field[i]; gsub(/[][]/, "", flag)
+          if (flag ~ /^(pull-up|pull-down|bias-disabled|open-drain|open-source)$/) add(flag)
+        }
+      } else {
+        # GPIO8  input active-low bias=pull-up edges=both consumer=sensorgate:contact
+        n = split($0, field, /[[:space:]]+/)
+        add(field[1] == "unnamed" ? "unnamed" : "name=" field[1])
+        used = ""; low = "active-high"; bias = ""; debounce = ""; direction = ""
+        for (i = 2; i <= n; i++) {
+          if (field[i] == "input" || field[i] == "output") direction = field[i]
+          else if (field[i] == "active-low") low = "active-low"
+          else if (field[i] ~ /^bias=/) { bias = substr(field[i], 6); if (bias == "disabled") bias = "bias-disabled" }
+          else if (field[i] ~ /^debounce-period=/) debounce = "debounce=" substr(field[i], 17)
+          else if (field[i] ~ /^consumer=/) used = field[i]
+        }
+        if (used == "") add("unused"); else { add("used"); add(used) }
+        add(direction); add(low)
+        if (bias != "") add(bias)
+        if (debounce != "") add(debounce)
+      }
+      print out
+    }'
+}
+tool_find() {
+  if [[ $(tool_api) == 1 ]]; then gpiofind "$1"
+  else gpioinfo --unquoted "$1" | awk 'NR == 1 { print $1, $2 }'; fi
+}
 # has_words TEXT WORD...: every WORD occurs in TEXT as a whole word.
 has_words() {
   local text=$1 word; shift

@@ -24,9 +24,9 @@ require "status online" wait_for "$messages" "^$prefix/status online$" 20
 for id in contact sensor inverted; do wait_count "$prefix/$id" "$messages" 1 5; done
 check "line 8 requested with pull-up: gpio-sim pulls it up" test "$(cat "$HIL_SIM_DIR/sim_gpio8/pull")" = pull-up
 check "line 9 requested with pull-down: gpio-sim pulls it down" test "$(cat "$HIL_SIM_DIR/sim_gpio9/pull")" = pull-down
-for n in 8 9 10; do line_info $n | sed 's/^/  /'; done
-check "gpioinfo: line 8 is used, input, active-low, pull-up" has_words "$(line_info 8)" used input active-low pull-up
-check "gpioinfo: line 9 is used, input, active-high, pull-down" has_words "$(line_info 9)" used input active-high pull-down
+for n in 8 9 10; do echo "  line $n: $(tool_line_info $n)"; done
+check "gpioinfo: line 8 is used, input, active-low, pull-up" has_words "$(tool_line_info 8)" used input active-low pull-up
+check "gpioinfo: line 9 is used, input, active-high, pull-down" has_words "$(tool_line_info 9)" used input active-high pull-down
 check "initial: contact open (line high, active low) is false" values_are "$prefix/contact" "$messages" false
 check "initial: sensor (line low) is false" values_are "$prefix/sensor" "$messages" false
 check "initial: inverted (line low, active low) is true" values_are "$prefix/inverted" "$messages" true

@@ -42,7 +42,7 @@ check "fan (GPIO22) state published" wait_count sensorgate/hil-board/fan "$messa
 check "line 22 of the Pi chip is driven high" test "$(pi_value 22)" = 1
 check "the harness's own chip line 22 is untouched" test "$(sim_value 22)" = 0
 check "consumer sensorgate:door on line 17 of the Pi chip" \
-  has_words "$(gpioinfo "$pi_chip" | grep -E '^[[:space:]]+line +17:')" '"sensorgate:door"'
+  has_words "$(tool_line_info 17 "$pi_chip")" used consumer=sensorgate:door
 check "the gateway stops with status 0" stop_gateway
 
 # gpio monitor with the preset: header name, chip by label, two edges then exit 0.

@@ -23,9 +23,9 @@ wait_count "$prefix/relay" "$messages" 1 5; wait_count "$prefix/lamp" "$messages
 check "relay starts off: line 20 low" test "$(sim_value 20)" = 0
 check "lamp starts on (active low): line 21 low" test "$(sim_value 21)" = 0
 check "initial states published" bash -c "[[ \$(grep -c '^$prefix/relay {' $messages) -ge 1 && \$(grep -c '^$prefix/lamp {' $messages) -ge 1 ]]"
-for n in 20 21; do line_info $n | sed 's/^/  /'; done
-check "gpioinfo: line 20 is a used output" has_words "$(line_info 20)" used output
-check "gpioinfo: line 21 is a used output, active-low" has_words "$(line_info 21)" used output active-low
+for n in 20 21; do echo "  line $n: $(tool_line_info $n)"; done
+check "gpioinfo: line 20 is a used output" has_words "$(tool_line_info 20)" used output
+check "gpioinfo: line 21 is a used output, active-low" has_words "$(tool_line_info 21)" used output active-low
 
 # send COMMAND EXPECTED_LINE_LEVEL EXPECTED_STATE: publishes on relay/set, waits for the state.
 sent=1

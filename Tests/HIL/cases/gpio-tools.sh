@@ -4,9 +4,7 @@
 # shellcheck source=_lib.sh
 source "$(dirname "$0")/_lib.sh"
 [[ -x "$HIL_BIN" ]] || { echo "no gateway binary at $HIL_BIN"; exit 1; }
-gpioset --mode=signal "$HIL_GPIOCHIP" 25=1 &
-holder=$!
-sleep 0.3
+require "gpioset holds line 25 high" tool_hold 25 1
 "$HIL_BIN" gpio list >"$HIL_TMP/list" 2>&1; status=$?
 sed 's/^/  /' "$HIL_TMP/list" | grep -E "$HIL_GPIOCHIP|GPIO17|GPIO25| 25" | head -n 6
 check "gpio list exits 0" test "$status" = 0
@@ -14,7 +12,7 @@ check "it lists $HIL_GPIOCHIP" grep -q "$HIL_GPIOCHIP" "$HIL_TMP/list"
 check "with its label" grep -q "$HIL_GPIO_LABEL" "$HIL_TMP/list"
 check "and the line names" grep -q GPIO17 "$HIL_TMP/list"
 check "line 25 shows its consumer gpioset, as an output" grep -qE 'GPIO25.*gpioset.*output|GPIO25.*output.*gpioset' "$HIL_TMP/list"
-kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+tool_release
 
 "$HIL_BIN" gpio monitor "$HIL_GPIOCHIP" 7 >"$HIL_TMP/monitor" 2>&1 &
 monitor=$!
