@@ -209,12 +209,15 @@ public final class EventLoop: @unchecked Sendable {
         loopThread = pthread_self()
         defer { loopThread = nil }
         var events = [epoll_event](repeating: epoll_event(), count: 64)
+        let capacity = Int32(events.count)
         rearm()
         while true {
             if runPendingWork() { return }
-            let count = events.withUnsafeMutableBufferPointer { buffer in
-                epoll_wait(epollFD, buffer.baseAddress, Int32(buffer.count), -1)
-            }
+            // The array is passed as `&events` rather than through a buffer's optional
+            // `baseAddress`: glibc 2.41 marks the events argument non-null, so it imports
+            // as a non-optional pointer there and an optional one on older glibc, and the
+            // array-to-pointer conversion fits both.
+            let count = epoll_wait(epollFD, &events, capacity, -1)
             if count < 0 {
                 if errno == EINTR { continue }
                 return
