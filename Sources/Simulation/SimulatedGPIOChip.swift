@@ -17,12 +17,17 @@ import SensorgateCore
 /// - values and edges are logical: active-low inverts them, and a single-edge request
 ///   reports logical rising or falling edges (the v1 uAPI swaps the trigger for active-low);
 /// - each request has an event queue of 16 events per line; when it is full, new events
-///   are dropped and counted (the v1 kernel drops them the same way, silently).
-/// - a line can be requested once at a time (`busy` otherwise).
+///   are dropped and counted exactly (as uAPI v2's sequence numbers count them; the v1
+///   kernel also drops the newest, silently);
+/// - a line can be requested once at a time (`busy` otherwise);
+/// - kernel debounce (``LineConfig/kernelDebounce``) is not simulated: such a request is
+///   rejected with `.unsupported`, and the software debounce is the one to simulate.
 public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
     public let name: String
     public let label: String
     public let lineCount: Int
+    /// A device path in the simulator's own name space (no file of that name exists).
+    public var path: String { "sim:/dev/\(name)" }
     /// Events a request queues per line before dropping (the kernel's v1 FIFO holds 16).
     public let queueCapacityPerLine: Int
 
@@ -38,6 +43,8 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
         var physical: Bool = false
         var request: SimulatedLineRequest?
         var config: LineConfig?
+        /// Who requested it, while requested.
+        var consumer: String?
         /// Output value (logical) when requested as output.
         var outputValue: Bool = false
     }
@@ -57,6 +64,29 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
 
     public func lineName(offset: UInt32) -> String? {
         Int(offset) < names.count ? names[Int(offset)] : nil
+    }
+
+    /// What the kernel would report about a line: its request's configuration while it
+    /// is requested (consumer and all), an unused input otherwise.
+    public func lineInfo(offset: UInt32) throws(GPIOError) -> GPIOLineInfo {
+        try lock.withLock { () throws(GPIOError) -> GPIOLineInfo in
+            guard Int(offset) < lines.count else {
+                throw GPIOError(.lineNotFound, "\(name) has no line \(offset) (it has \(lineCount))")
+            }
+            let line = lines[Int(offset)]
+            var info = GPIOLineInfo(offset: offset, name: lineName(offset: offset), consumer: nil, used: false,
+                                    direction: .input, activeLow: false, bias: .asIs, drive: .pushPull)
+            if let config = line.config {
+                info.used = true
+                info.consumer = line.consumer
+                info.activeLow = config.activeLow
+                switch config.direction {
+                case .input(_, let bias): info.bias = bias
+                case .output: info.direction = .output
+                }
+            }
+            return info
+        }
     }
 
     /// The offset of a line by its kernel name.
@@ -123,6 +153,9 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
         try lock.withLock { () throws(GPIOError) -> SimulatedLineRequest in
             var seen = Set<UInt32>()
             for config in configs {
+                if config.kernelDebounce != nil {
+                    throw GPIOError(.unsupported, "\(name) line \(config.offset): the simulated gpiochip has no kernel debounce; use the software `debounce:`")
+                }
                 guard Int(config.offset) < lines.count else {
                     throw GPIOError(.lineNotFound, "\(name) has no line \(config.offset) (it has \(lineCount))")
                 }
@@ -136,6 +169,7 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
             for config in configs {
                 let index = Int(config.offset)
                 lines[index].config = config
+                lines[index].consumer = consumer
                 lines[index].request = request
                 if case .output(let initial) = config.direction { lines[index].outputValue = initial }
                 // Applying bias or driving an output settles the pin, without an edge for
@@ -178,6 +212,7 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
             for index in lines.indices where lines[index].request === request {
                 lines[index].request = nil
                 lines[index].config = nil
+                lines[index].consumer = nil
                 settle(index, at: clock.now())
             }
         }
@@ -228,16 +263,17 @@ final class SimulatedLineRequest: GPIOLineRequest, @unchecked Sendable {
         }
     }
 
-    func readEdgeEvents(into events: inout [EdgeEvent]) throws(GPIOError) -> Int {
+    func readEdgeEvents(into events: inout [EdgeEvent]) throws(GPIOError) -> EdgeLoss {
         var counter: UInt64 = 0
         _ = read(fileDescriptor, &counter, 8)
-        return try lock.withLock { () throws(GPIOError) -> Int in
+        return try lock.withLock { () throws(GPIOError) -> EdgeLoss in
             guard !released else { throw GPIOError(.released, "the request was released") }
             events.append(contentsOf: queue)
             queue.removeAll(keepingCapacity: true)
             let lost = dropped
             dropped = 0
-            return lost
+            // The simulator knows exactly what it dropped.
+            return EdgeLoss(dropped: lost, exact: true)
         }
     }
 

@@ -15,7 +15,7 @@ struct SimulatedGPIOChipTests {
         LineConfig(offset: offset, direction: .input(edge: edge, bias: bias), activeLow: activeLow)
     }
 
-    func drain(_ request: any GPIOLineRequest) throws -> (events: [EdgeEvent], lost: Int) {
+    func drain(_ request: any GPIOLineRequest) throws -> (events: [EdgeEvent], lost: EdgeLoss) {
         var events: [EdgeEvent] = []
         let lost = try request.readEdgeEvents(into: &events)
         return (events, lost)
@@ -46,7 +46,7 @@ struct SimulatedGPIOChipTests {
         chip.drive(offset: 3, level: false)  // the contact closes: physically low
         #expect(isReadable(request.fileDescriptor))
         let (events, lost) = try drain(request)
-        #expect(lost == 0)
+        #expect(lost == .none)
         #expect(events == [EdgeEvent(offset: 3, kind: .rising, timestamp: clock.now())])
         #expect(try request.value(offset: 3) == true)
         #expect(!isReadable(request.fileDescriptor), "reading drains the descriptor")
@@ -75,8 +75,8 @@ struct SimulatedGPIOChipTests {
         for index in 0..<40 { chip.drive(offset: 0, level: index % 2 == 0) }
         let (events, lost) = try drain(request)
         #expect(events.count == 16)
-        #expect(lost == 24)
-        #expect(try drain(request).lost == 0, "the loss is reported once")
+        #expect(lost == EdgeLoss(dropped: 24, exact: true), "the simulator knows exactly what it dropped")
+        #expect(try drain(request).lost == .none, "the loss is reported once")
         #expect(try request.value(offset: 0) == false, "the line's value stays true to the pin")
     }
 
@@ -104,6 +104,39 @@ struct SimulatedGPIOChipTests {
         #expect(chip.lineName(offset: 5) == "GPIO5")
         #expect(chip.offset(ofLineNamed: "GPIO7") == 7)
         #expect(chip.offset(ofLineNamed: "GPIO99") == nil)
+    }
+
+    @Test("line info reflects the request: consumer, direction, active-low and bias, and none once released")
+    func lineInfo() throws {
+        let chip = chip()
+        #expect(chip.path == "sim:/dev/gpiochip0")
+        let idle = try chip.lineInfo(offset: 2)
+        #expect(idle == GPIOLineInfo(offset: 2, name: "GPIO2", consumer: nil, used: false, direction: .input,
+                                     activeLow: false, bias: .asIs, drive: .pushPull))
+        let request = try chip.request([input(2, bias: .pullUp, activeLow: true),
+                                        LineConfig(offset: 3, direction: .output(initial: true))], consumer: "sensorgate:door")
+        let info = try chip.lineInfo(offset: 2)
+        #expect(info.used && info.consumer == "sensorgate:door" && info.activeLow && info.bias == .pullUp)
+        #expect(info.direction == .input)
+        #expect(try chip.lineInfo(offset: 3).direction == .output)
+        request.release()
+        #expect(try chip.lineInfo(offset: 2) == idle)
+        #expect(throws: GPIOError.self) { try chip.lineInfo(offset: 8) }
+    }
+
+    @Test("kernel debounce is not simulated: the request is refused as unsupported and nothing is requested")
+    func kernelDebounceRefused() throws {
+        let chip = chip()
+        do {
+            _ = try chip.request([LineConfig(offset: 1, direction: .input(edge: .both, bias: .pullUp),
+                                             kernelDebounce: .milliseconds(5))], consumer: "t")
+            Issue.record("a kernel-debounced request succeeded on the simulator")
+        } catch {
+            #expect(error.code == .unsupported)
+            #expect(error.message.contains("debounce"))
+        }
+        #expect(chip.configuration(offset: 1) == nil)
+        _ = try chip.request([input(1)], consumer: "t")
     }
 }
 
