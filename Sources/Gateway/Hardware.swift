@@ -27,7 +27,13 @@ final class LinuxHardware: GatewayHardware {
 
     private func provider() throws(GPIOError) -> any GPIOChipProvider {
         if let loadedProvider { return loadedProvider }
-        let provider = try Libgpiod.chipProvider()
+        let provider: any GPIOChipProvider
+        do {
+            provider = try Libgpiod.chipProvider()
+        } catch {
+            throw GPIOError(error.code, "\(error.message); or run with --simulate to use the simulated gpiochip",
+                            errno: error.errno)
+        }
         loadedProvider = provider
         return provider
     }
