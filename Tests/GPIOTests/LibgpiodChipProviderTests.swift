@@ -111,12 +111,25 @@ struct LibgpiodChipProviderTests {
         }
     }
 
-    @Test("through the real v1 library, a missing chip is chipNotFound with its errno and path")
+    @Test("through libgpiod 1 (API v1), a missing chip is chipNotFound with its errno and path",
+          .enabled(if: LibgpiodLoaderTests.installed("libgpiod.so.2")))
     func missingChipV1() throws {
-        _ = try Libgpiod.load("libgpiod.so.2").get()
-        let provider = LibgpiodChipProvider(backendDescription: "v1") { path throws(GPIOError) in
+        let library = try Libgpiod.load("libgpiod.so.2").get()
+        try expectMissingChip(LibgpiodChipProvider(backendDescription: library.description) { path throws(GPIOError) in
             try LibgpiodV1Chip(path: path)
-        }
+        })
+    }
+
+    @Test("through libgpiod 2 (API v2), a missing chip is chipNotFound with its errno and path",
+          .enabled(if: LibgpiodLoaderTests.installed("libgpiod.so.3")))
+    func missingChipV2() throws {
+        let library = try Libgpiod.load("libgpiod.so.3").get()
+        try expectMissingChip(LibgpiodChipProvider(backendDescription: library.description) { path throws(GPIOError) in
+            try LibgpiodV2Chip(path: path)
+        })
+    }
+
+    func expectMissingChip(_ provider: LibgpiodChipProvider) throws {
         do {
             _ = try provider.openChip("/dev/gpiochip-sensorgate-test-missing")
             Issue.record("opening a missing chip succeeded")

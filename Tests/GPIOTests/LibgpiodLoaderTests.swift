@@ -5,13 +5,27 @@ import Testing
 /// Loading libgpiod at run time: which API a library offers, and what is refused.
 @Suite("Libgpiod loader")
 struct LibgpiodLoaderTests {
-    @Test("the host's libgpiod.so.2 loads as API v1 with a 1.x version")
+    /// Whether a library of that SONAME is installed (Debian 12 has libgpiod.so.2, Debian 13 libgpiod.so.3).
+    static func installed(_ soname: String) -> Bool {
+        if case .success = Libgpiod.load(soname) { return true }
+        return false
+    }
+
+    @Test("the host's libgpiod.so.2 loads as API v1 with a 1.x version", .enabled(if: installed("libgpiod.so.2")))
     func hostLibraryIsV1() throws {
         let library = try Libgpiod.load("libgpiod.so.2").get()
         #expect(library.api == .v1)
         #expect(library.version.hasPrefix("1."))
         #expect(library.library == "libgpiod.so.2")
         #expect(library.description == "libgpiod \(library.version) (API v1, libgpiod.so.2)")
+    }
+
+    @Test("libgpiod.so.3 (Debian 13) loads as API v2 with a 2.x version", .enabled(if: installed("libgpiod.so.3")))
+    func libraryIsV2() throws {
+        let library = try Libgpiod.load("libgpiod.so.3").get()
+        #expect(library.api == .v2)
+        #expect(library.version.hasPrefix("2."))
+        #expect(library.description == "libgpiod \(library.version) (API v2, libgpiod.so.3)")
     }
 
     @Test("a forced path that does not exist is refused, naming the variable and the path")
