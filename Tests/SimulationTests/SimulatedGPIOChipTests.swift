@@ -124,19 +124,74 @@ struct SimulatedGPIOChipTests {
         #expect(throws: GPIOError.self) { try chip.lineInfo(offset: 8) }
     }
 
-    @Test("kernel debounce is not simulated: the request is refused as unsupported and nothing is requested")
-    func kernelDebounceRefused() throws {
+    func debounced(_ offset: UInt32, edge: EdgeDetection = .both) -> LineConfig {
+        LineConfig(offset: offset, direction: .input(edge: edge, bias: .pullDown), kernelDebounce: .milliseconds(5))
+    }
+
+    func at(_ milliseconds: Int) -> Timestamp { Timestamp(nanoseconds: 0) + .milliseconds(milliseconds) }
+
+    @Test("kernel debounce reports a level once it held for the period, stamped when the period ends")
+    func kernelDebounce() throws {
+        let chip = chip()
+        clock.set(at(0))
+        let request = try chip.request([debounced(1)], consumer: "t")
+        chip.drive(offset: 1, level: true, at: at(0))
+        chip.drive(offset: 1, level: false, at: at(1))   // contact bounce
+        chip.drive(offset: 1, level: true, at: at(2))
+        clock.set(at(6))
+        #expect(try drain(request).events.isEmpty, "the period restarted at 2 ms and runs to 7 ms")
+        clock.set(at(7))
+        #expect(try drain(request).events == [EdgeEvent(offset: 1, kind: .rising, timestamp: at(7))])
+        #expect(try drain(request).events.isEmpty, "reported once")
+    }
+
+    @Test("with kernel debounce, a bounce back to the reported level within the period reports nothing")
+    func kernelDebounceGlitch() throws {
+        let chip = chip()
+        clock.set(at(0))
+        let request = try chip.request([debounced(2)], consumer: "t")
+        chip.drive(offset: 2, level: true, at: at(0))
+        chip.drive(offset: 2, level: false, at: at(3))
+        clock.set(at(20))
+        #expect(try drain(request).events.isEmpty)
+    }
+
+    @Test("with kernel debounce, a change after a period ran out unread first reports the level that held")
+    func kernelDebounceThenChange() throws {
+        let chip = chip()
+        clock.set(at(0))
+        let request = try chip.request([debounced(3)], consumer: "t")
+        chip.drive(offset: 3, level: true, at: at(0))
+        chip.drive(offset: 3, level: false, at: at(10))
+        clock.set(at(15))
+        #expect(try drain(request).events == [EdgeEvent(offset: 3, kind: .rising, timestamp: at(5)),
+                                              EdgeEvent(offset: 3, kind: .falling, timestamp: at(15))])
+    }
+
+    @Test("with kernel debounce, the descriptor becomes readable by itself when the period ends")
+    func kernelDebounceWakes() throws {
+        let chip = chip()
+        clock.set(at(0))
+        let request = try chip.request([debounced(4)], consumer: "t")
+        chip.drive(offset: 4, level: true, at: at(0))
+        #expect(!isReadable(request.fileDescriptor))
+        clock.set(at(5))
+        var descriptor = pollfd(fd: request.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&descriptor, 1, 2_000) == 1, "the debounce timer woke the reader")
+        #expect(try drain(request).events == [EdgeEvent(offset: 4, kind: .rising, timestamp: at(5))])
+    }
+
+    @Test("kernel debounce is for inputs: an output asking for it is refused and nothing is requested")
+    func kernelDebounceOutputRefused() throws {
         let chip = chip()
         do {
-            _ = try chip.request([LineConfig(offset: 1, direction: .input(edge: .both, bias: .pullUp),
-                                             kernelDebounce: .milliseconds(5))], consumer: "t")
-            Issue.record("a kernel-debounced request succeeded on the simulator")
+            _ = try chip.request([LineConfig(offset: 1, direction: .output(initial: false), kernelDebounce: .milliseconds(5))],
+                                 consumer: "t")
+            Issue.record("a kernel-debounced output was requested")
         } catch {
             #expect(error.code == .unsupported)
-            #expect(error.message.contains("debounce"))
         }
         #expect(chip.configuration(offset: 1) == nil)
-        _ = try chip.request([input(1)], consumer: "t")
     }
 }
 
