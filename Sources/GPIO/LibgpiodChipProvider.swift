@@ -3,41 +3,41 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import CGPIOD
 import SensorgateCore
 
-/// Opens the kernel's gpiochips (`/dev/gpiochipN`) through libgpiod 1.6.
+/// Opens the kernel's gpiochips (`/dev/gpiochipN`) through one libgpiod backend, given
+/// as its "open this device path" function; the selector rules are the same for both APIs.
 ///
 /// Selectors are parsed by ``GPIOChipSelector``: a number or `gpiochipN` opens
 /// `/dev/gpiochipN`, a path opens that path, anything else is looked up by label among
 /// every chip in `/dev` (chips that cannot be opened are skipped; if the label is not
 /// found and some chip was unreadable, the error says so).
 public final class LibgpiodChipProvider: GPIOChipProvider {
+    public let backendDescription: String
     /// Where chips live; tests of the lookup may point it elsewhere.
     let deviceDirectory: String
+    private let openPath: (String) throws(GPIOError) -> any GPIOChip
 
-    public init() { deviceDirectory = "/dev" }
-
-    init(deviceDirectory: String) { self.deviceDirectory = deviceDirectory }
-
-    public func openChip(_ selector: String) throws(GPIOError) -> any GPIOChip {
-        try open(selector)
+    public init(backendDescription: String, deviceDirectory: String = "/dev",
+                openPath: @escaping (String) throws(GPIOError) -> any GPIOChip) {
+        self.backendDescription = backendDescription
+        self.deviceDirectory = deviceDirectory
+        self.openPath = openPath
     }
 
-    /// Like ``openChip(_:)``, with the concrete type (for `gpio list`).
-    public func open(_ selector: String) throws(GPIOError) -> LibgpiodChip {
+    public func openChip(_ selector: String) throws(GPIOError) -> any GPIOChip {
         guard let parsed = GPIOChipSelector(selector) else {
             throw GPIOError(.chipNotFound, "empty chip selector")
         }
         switch parsed {
         case .path(let path):
-            return try LibgpiodChip(path: path)
+            return try openPath(path)
         case .label(let label):
             var unreadable: [String] = []
             for path in chipPaths() {
-                let chip: LibgpiodChip
+                let chip: any GPIOChip
                 do {
-                    chip = try LibgpiodChip(path: path)
+                    chip = try openPath(path)
                 } catch {
                     if let code = error.errno, LibgpiodFailure.isPermissionDenied(code) { unreadable.append(path) }
                     continue
@@ -49,7 +49,7 @@ public final class LibgpiodChipProvider: GPIOChipProvider {
                                 errno: ENOENT)
             }
             throw GPIOError(.chipNotFound,
-                            "no readable gpiochip has the label '\(label)'; permission denied on \(unreadable.joined(separator: ", ")) (add the user to the 'gpio' group, or install a udev rule giving it access to /dev/gpiochip*)",
+                            "no readable gpiochip has the label '\(label)'; permission denied on \(unreadable.joined(separator: ", ")) (\(LibgpiodFailure.permissionHint))",
                             errno: EACCES)
         }
     }
@@ -72,13 +72,4 @@ public final class LibgpiodChipProvider: GPIOChipProvider {
         }
         return numbers.sorted().map { "\(deviceDirectory)/gpiochip\($0)" }
     }
-}
-
-/// Owns one `gpiod_chip`; closed when the chip object and all its requests are gone.
-final class ChipHandle {
-    let pointer: OpaquePointer
-
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
-
-    deinit { gpiod_chip_close(pointer) }
 }

@@ -125,9 +125,9 @@ extension GatewayRuntime {
     /// The request's descriptor is readable: read every pending edge and feed them in order.
     func edgesReady(_ input: InputChannel) {
         input.events.removeAll(keepingCapacity: true)
-        let lost: Int
+        let loss: EdgeLoss
         do {
-            lost = try input.request.readEdgeEvents(into: &input.events)
+            loss = try input.request.readEdgeEvents(into: &input.events)
         } catch {
             logger.error("input '\(input.spec.id)': reading edge events failed: \(error)")
             return
@@ -139,12 +139,16 @@ extension GatewayRuntime {
             input.lastEdge = event.timestamp
             handle(event, on: input)
         }
-        if lost > 0 {
-            input.lost += UInt64(lost)
-            edgesLost += UInt64(lost)
-            // A count from the simulator, a "possibly lost" flag from libgpiod v1 (which cannot
-            // count the kernel's drops: it reports a full queue).
-            logger.warning("input '\(input.spec.id)': the kernel event queue was full, edges were lost or possibly lost (\(input.lost) reported in all); re-reading the line")
+        if !loss.isEmpty {
+            input.lost += UInt64(loss.dropped)
+            edgesLost += UInt64(loss.dropped)
+            if loss.exact {
+                // uAPI v2 (and the simulator) number each line's events: the gap is the count.
+                logger.warning("input '\(input.spec.id)': the kernel dropped \(loss.dropped) edge events (\(input.lost) in all, from the line's sequence numbers); re-reading the line")
+            } else {
+                // uAPI v1 cannot count the kernel's drops: it reports a full queue.
+                logger.warning("input '\(input.spec.id)': the kernel event queue was full, edges were possibly lost (\(input.lost) suspected in all); re-reading the line")
+            }
             resynchronise(input)
         }
         armTimer(input)

@@ -18,13 +18,29 @@ protocol GatewayHardware: AnyObject {
 final class LinuxHardware: GatewayHardware {
     let kind = "kernel"
 
-    private let provider = LibgpiodChipProvider()
+    /// libgpiod's chips, loaded on the first chip asked for: a profile with I2C sensors
+    /// only never needs libgpiod installed.
+    private var loadedProvider: (any GPIOChipProvider)?
     /// Chips opened so far, by selector: every line of a chip is requested through one
     /// handle. A chip closes when it is dropped here (``stop()``) and its last request is released.
     private var chips: [String: any GPIOChip] = [:]
 
+    private func provider() throws(GPIOError) -> any GPIOChipProvider {
+        if let loadedProvider { return loadedProvider }
+        let provider: any GPIOChipProvider
+        do {
+            provider = try Libgpiod.chipProvider()
+        } catch {
+            throw GPIOError(error.code, "\(error.message); or run with --simulate to use the simulated gpiochip",
+                            errno: error.errno)
+        }
+        loadedProvider = provider
+        return provider
+    }
+
     func chip(_ selector: String) throws(GPIOError) -> any GPIOChip {
         if let chip = chips[selector] { return chip }
+        let provider = try provider()
         let chip: any GPIOChip
         do {
             chip = try provider.openChip(selector)

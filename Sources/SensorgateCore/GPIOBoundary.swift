@@ -44,8 +44,10 @@ public protocol GPIOLineRequest: AnyObject {
     /// Readable when edge events are pending.
     var fileDescriptor: Int32 { get }
     /// Reads every pending edge event without blocking and appends them in order.
-    /// Returns how many events the backend knows were lost (queue overflow), if it can tell.
-    func readEdgeEvents(into events: inout [EdgeEvent]) throws(GPIOError) -> Int
+    /// Returns what the kernel (or simulator) dropped since the last read: an exact count
+    /// where the backend can tell (uAPI v2 sequence numbers, the simulator), or a
+    /// suspicion (uAPI v1 cannot count its drops; it reports a full queue).
+    func readEdgeEvents(into events: inout [EdgeEvent]) throws(GPIOError) -> EdgeLoss
     /// The current logical value of a requested line.
     func value(offset: UInt32) throws(GPIOError) -> Bool
     /// Drives a requested output line.
@@ -54,18 +56,45 @@ public protocol GPIOLineRequest: AnyObject {
     func release()
 }
 
+/// Edge events the kernel dropped before they were read (its event queue was full).
+public struct EdgeLoss: Sendable, Equatable {
+    /// How many were dropped; with `exact == false`, a lower bound of 1 meaning "possibly".
+    public var dropped: Int
+    /// Whether ``dropped`` is a count (uAPI v2, the simulator) or a suspicion (uAPI v1).
+    public var exact: Bool
+
+    public init(dropped: Int, exact: Bool) {
+        self.dropped = dropped
+        self.exact = exact
+    }
+
+    /// Nothing was dropped.
+    public static let none = EdgeLoss(dropped: 0, exact: true)
+
+    /// Whether anything was, or may have been, dropped.
+    public var isEmpty: Bool { dropped == 0 }
+}
+
 /// A gpiochip.
 public protocol GPIOChip: AnyObject {
+    /// The device it was opened from, e.g. `/dev/gpiochip0`.
+    var path: String { get }
     var name: String { get }
     var label: String { get }
     var lineCount: Int { get }
     func lineName(offset: UInt32) -> String?
+    /// What the kernel reports about a line now (what `gpioinfo` shows).
+    func lineInfo(offset: UInt32) throws(GPIOError) -> GPIOLineInfo
     func request(_ lines: [LineConfig], consumer: String) throws(GPIOError) -> any GPIOLineRequest
 }
 
 /// Opens chips by the profile's selector (`gpiochip0`, `/dev/gpiochip0`, a label or a number).
 public protocol GPIOChipProvider: AnyObject {
+    /// Which library and API serve the chips, e.g. `libgpiod 2.2.1 (API v2, libgpiod.so.3)`.
+    var backendDescription: String { get }
     func openChip(_ selector: String) throws(GPIOError) -> any GPIOChip
+    /// Every chip's device path (`/dev/gpiochipN`), by number.
+    func chipPaths() -> [String]
 }
 
 /// A GPIO failure, as a value.

@@ -22,9 +22,11 @@ public struct GPIOLineInfo: Sendable, Equatable {
     public var activeLow: Bool
     public var bias: Bias
     public var drive: Drive
+    /// The kernel debounce period set on the line, if any (uAPI v2 reports it; v1 cannot).
+    public var debouncePeriod: Interval?
 
     public init(offset: UInt32, name: String?, consumer: String?, used: Bool, direction: Direction, activeLow: Bool,
-                bias: Bias, drive: Drive) {
+                bias: Bias, drive: Drive, debouncePeriod: Interval? = nil) {
         self.offset = offset
         self.name = name
         self.consumer = consumer
@@ -33,5 +35,6 @@ public struct GPIOLineInfo: Sendable, Equatable {
         self.activeLow = activeLow
         self.bias = bias
         self.drive = drive
+        self.debouncePeriod = debouncePeriod
     }
 }

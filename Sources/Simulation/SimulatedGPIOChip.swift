@@ -17,12 +17,18 @@ import SensorgateCore
 /// - values and edges are logical: active-low inverts them, and a single-edge request
 ///   reports logical rising or falling edges (the v1 uAPI swaps the trigger for active-low);
 /// - each request has an event queue of 16 events per line; when it is full, new events
-///   are dropped and counted (the v1 kernel drops them the same way, silently).
-/// - a line can be requested once at a time (`busy` otherwise).
+///   are dropped and counted exactly (as uAPI v2's sequence numbers count them; the v1
+///   kernel also drops the newest, silently);
+/// - a line can be requested once at a time (`busy` otherwise);
+/// - kernel debounce (``LineConfig/kernelDebounce``, uAPI v2) works as gpiolib-cdev's: a
+///   change is reported once the level has held for the period, stamped when the period
+///   ends, and a bounce back within the period reports nothing.
 public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
     public let name: String
     public let label: String
     public let lineCount: Int
+    /// A device path in the simulator's own name space (no file of that name exists).
+    public var path: String { "sim:/dev/\(name)" }
     /// Events a request queues per line before dropping (the kernel's v1 FIFO holds 16).
     public let queueCapacityPerLine: Int
 
@@ -38,8 +44,14 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
         var physical: Bool = false
         var request: SimulatedLineRequest?
         var config: LineConfig?
+        /// Who requested it, while requested.
+        var consumer: String?
         /// Output value (logical) when requested as output.
         var outputValue: Bool = false
+        /// With kernel debounce: the physical level last reported, and when the level
+        /// last changed while it differs from (or bounced around) that one.
+        var debouncedLevel: Bool = false
+        var unsettledSince: Timestamp?
     }
 
     /// - Parameters:
@@ -57,6 +69,29 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
 
     public func lineName(offset: UInt32) -> String? {
         Int(offset) < names.count ? names[Int(offset)] : nil
+    }
+
+    /// What the kernel would report about a line: its request's configuration while it
+    /// is requested (consumer and all), an unused input otherwise.
+    public func lineInfo(offset: UInt32) throws(GPIOError) -> GPIOLineInfo {
+        try lock.withLock { () throws(GPIOError) -> GPIOLineInfo in
+            guard Int(offset) < lines.count else {
+                throw GPIOError(.lineNotFound, "\(name) has no line \(offset) (it has \(lineCount))")
+            }
+            let line = lines[Int(offset)]
+            var info = GPIOLineInfo(offset: offset, name: lineName(offset: offset), consumer: nil, used: false,
+                                    direction: .input, activeLow: false, bias: .asIs, drive: .pushPull)
+            if let config = line.config {
+                info.used = true
+                info.consumer = line.consumer
+                info.activeLow = config.activeLow
+                switch config.direction {
+                case .input(_, let bias): info.bias = bias
+                case .output: info.direction = .output
+                }
+            }
+            return info
+        }
     }
 
     /// The offset of a line by its kernel name.
@@ -103,9 +138,26 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
             case .asIs, .disabled: new = old
             }
         }
+        guard new != old else { return }
+        if let period = line.config?.kernelDebounce, line.request != nil {
+            // The kernel's debounce restarts its period on every change; a period that
+            // ran out before this change reports the level that held through it.
+            flushDebounce(index, upTo: stamp)
+            lines[index].physical = new
+            lines[index].unsettledSince = stamp
+            lines[index].request?.wake(at: stamp + period)
+            return
+        }
         line.physical = new
         lines[index] = line
-        guard new != old, let config = line.config, case .input(let edge, _) = config.direction,
+        report(index, level: new, at: stamp)
+    }
+
+    /// Reports a physical level change of a requested input as an edge, if its edge
+    /// selection wants it. Lock held.
+    private func report(_ index: Int, level new: Bool, at stamp: Timestamp) {
+        let line = lines[index]
+        guard let config = line.config, case .input(let edge, _) = config.direction,
               let request = line.request else { return }
         let logical = new != config.activeLow
         let kind: EdgeKind = logical ? .rising : .falling
@@ -117,12 +169,42 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
         }
     }
 
+    /// Reports what a debounced line's period settled, if it ran out by `now`. Lock held.
+    private func flushDebounce(_ index: Int, upTo now: Timestamp) {
+        guard let since = lines[index].unsettledSince, let period = lines[index].config?.kernelDebounce,
+              since + period <= now else { return }
+        lines[index].unsettledSince = nil
+        let level = lines[index].physical
+        guard level != lines[index].debouncedLevel else { return }
+        lines[index].debouncedLevel = level
+        report(index, level: level, at: since + period)
+    }
+
+    /// Settles the debounce periods of a request's lines that ran out by now, and returns
+    /// the earliest one still running (when the request should look again).
+    fileprivate func settleDebounce(for request: SimulatedLineRequest) -> Timestamp? {
+        let now = clock.now()
+        return lock.withLock { () -> Timestamp? in
+            var next: Timestamp?
+            for index in lines.indices where lines[index].request === request {
+                flushDebounce(index, upTo: now)
+                if let since = lines[index].unsettledSince, let period = lines[index].config?.kernelDebounce {
+                    next = min(next ?? since + period, since + period)
+                }
+            }
+            return next
+        }
+    }
+
     // MARK: Kernel side
 
     public func request(_ configs: [LineConfig], consumer: String) throws(GPIOError) -> any GPIOLineRequest {
         try lock.withLock { () throws(GPIOError) -> SimulatedLineRequest in
             var seen = Set<UInt32>()
             for config in configs {
+                if config.kernelDebounce != nil, case .output = config.direction {
+                    throw GPIOError(.unsupported, "\(name) line \(config.offset): kernel debounce applies to inputs only")
+                }
                 guard Int(config.offset) < lines.count else {
                     throw GPIOError(.lineNotFound, "\(name) has no line \(config.offset) (it has \(lineCount))")
                 }
@@ -131,17 +213,22 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
                 }
             }
             let request = try SimulatedLineRequest(chip: self, offsets: configs.map(\.offset),
-                                                   capacity: queueCapacityPerLine * max(1, configs.count))
+                                                   capacity: queueCapacityPerLine * max(1, configs.count),
+                                                   debounced: configs.contains { $0.kernelDebounce != nil },
+                                                   clock: clock)
             let now = clock.now()
             for config in configs {
                 let index = Int(config.offset)
                 lines[index].config = config
+                lines[index].consumer = consumer
                 lines[index].request = request
                 if case .output(let initial) = config.direction { lines[index].outputValue = initial }
                 // Applying bias or driving an output settles the pin, without an edge for
                 // the request being made (the kernel reports no edge for the request itself).
                 lines[index].request = nil
                 settle(index, at: now)
+                lines[index].debouncedLevel = lines[index].physical
+                lines[index].unsettledSince = nil
                 lines[index].request = request
             }
             return request
@@ -178,6 +265,7 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
             for index in lines.indices where lines[index].request === request {
                 lines[index].request = nil
                 lines[index].config = nil
+                lines[index].consumer = nil
                 settle(index, at: clock.now())
             }
         }
@@ -186,29 +274,82 @@ public final class SimulatedGPIOChip: GPIOChip, @unchecked Sendable {
 
 /// A request on a ``SimulatedGPIOChip``: edge events wait in a bounded queue and an
 /// `eventfd` becomes readable while any are pending.
+///
+/// With kernel debounce on a line, a `timerfd` also wakes the reader when a debounce
+/// period runs out (the kernel's debounce work): the request's descriptor is then an
+/// epoll set of the two, readable when either is, as the kernel's request descriptor is
+/// readable when an event is ready.
 final class SimulatedLineRequest: GPIOLineRequest, @unchecked Sendable {
     private weak var chip: SimulatedGPIOChip?
     private let offsets: [UInt32]
     private let capacity: Int
+    private let clock: any MonotonicClock
     private let lock = Mutex()
     private var queue: [EdgeEvent] = []
     private var dropped = 0
     private var released = false
+    private let eventFD: Int32
+    /// The debounce wake-up timer and the earliest deadline it is armed for; -1 without debounce.
+    private let timerFD: Int32
+    private var armedDeadline: Timestamp?
     let fileDescriptor: Int32
 
-    init(chip: SimulatedGPIOChip, offsets: [UInt32], capacity: Int) throws(GPIOError) {
+    init(chip: SimulatedGPIOChip, offsets: [UInt32], capacity: Int, debounced: Bool,
+         clock: any MonotonicClock) throws(GPIOError) {
         let fd = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         guard fd >= 0 else { throw GPIOError(.io, "eventfd failed", errno: errno) }
+        var timer: Int32 = -1
+        var readable = fd
+        if debounced {
+            timer = timerfd_create(CLOCK_MONOTONIC, Int32(TFD_CLOEXEC | TFD_NONBLOCK))
+            let set = timer >= 0 ? epoll_create1(Int32(EPOLL_CLOEXEC)) : -1
+            var added = set >= 0
+            for member in [fd, timer] where added {
+                var event = epoll_event()
+                event.events = EPOLLIN.rawValue
+                event.data.fd = member
+                added = epoll_ctl(set, EPOLL_CTL_ADD, member, &event) == 0
+            }
+            guard added else {
+                let code = errno
+                for open in [fd, timer, set] where open >= 0 { close(open) }
+                throw GPIOError(.io, "cannot set up the debounce timer", errno: code)
+            }
+            readable = set
+        }
         self.chip = chip
         self.offsets = offsets
         self.capacity = capacity
-        self.fileDescriptor = fd
+        self.clock = clock
+        eventFD = fd
+        timerFD = timer
+        fileDescriptor = readable
         queue.reserveCapacity(capacity)
     }
 
     deinit {
         release()
-        close(fileDescriptor)
+        close(eventFD)
+        if timerFD >= 0 {
+            close(timerFD)
+            close(fileDescriptor)
+        }
+    }
+
+    /// Makes the descriptor readable at `deadline` (on the chip's clock), unless it is
+    /// already due to be earlier. Called by the chip, with its lock held or not.
+    func wake(at deadline: Timestamp) {
+        guard timerFD >= 0 else { return }
+        lock.withLock {
+            if let armedDeadline, armedDeadline <= deadline { return }
+            armedDeadline = deadline
+            // Relative, since the chip's clock need not be the system's; 0 would disarm.
+            let delay = max((deadline - clock.now()).nanoseconds, 1)
+            var spec = itimerspec()
+            spec.it_value.tv_sec = Int(delay / 1_000_000_000)
+            spec.it_value.tv_nsec = Int(delay % 1_000_000_000)
+            timerfd_settime(timerFD, 0, &spec, nil)
+        }
     }
 
     /// Called by the chip with its lock held.
@@ -224,20 +365,27 @@ final class SimulatedLineRequest: GPIOLineRequest, @unchecked Sendable {
         }
         if accepted {
             var one: UInt64 = 1
-            _ = write(fileDescriptor, &one, 8)
+            _ = write(eventFD, &one, 8)
         }
     }
 
-    func readEdgeEvents(into events: inout [EdgeEvent]) throws(GPIOError) -> Int {
+    func readEdgeEvents(into events: inout [EdgeEvent]) throws(GPIOError) -> EdgeLoss {
         var counter: UInt64 = 0
-        _ = read(fileDescriptor, &counter, 8)
-        return try lock.withLock { () throws(GPIOError) -> Int in
+        _ = read(eventFD, &counter, 8)
+        if timerFD >= 0 {
+            _ = read(timerFD, &counter, 8)
+            lock.withLock { armedDeadline = nil }
+            // Periods that ran out report their edges now; one still running wakes us again.
+            if let next = chip?.settleDebounce(for: self) { wake(at: next) }
+        }
+        return try lock.withLock { () throws(GPIOError) -> EdgeLoss in
             guard !released else { throw GPIOError(.released, "the request was released") }
             events.append(contentsOf: queue)
             queue.removeAll(keepingCapacity: true)
             let lost = dropped
             dropped = 0
-            return lost
+            // The simulator knows exactly what it dropped.
+            return EdgeLoss(dropped: lost, exact: true)
         }
     }
 

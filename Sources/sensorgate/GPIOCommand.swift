@@ -25,7 +25,7 @@ struct GPIO: ParsableCommand {
         var chips: [String] = []
 
         func run() throws {
-            let provider = LibgpiodChipProvider()
+            let provider = try kernelChipProvider()
             let selectors = chips.isEmpty ? provider.chipPaths() : chips
             if selectors.isEmpty {
                 printError("error: no gpiochip in /dev (is the GPIO character device enabled in this kernel?)")
@@ -33,9 +33,9 @@ struct GPIO: ParsableCommand {
             }
             var failed = false
             for (index, selector) in selectors.enumerated() {
-                let chip: LibgpiodChip
+                let chip: any GPIOChip
                 do {
-                    chip = try provider.open(selector)
+                    chip = try provider.openChip(selector)
                 } catch {
                     printError("error: \(error)")
                     failed = true
@@ -95,9 +95,9 @@ struct GPIO: ParsableCommand {
 
         func run() throws {
             let preset = board.flatMap(BoardPreset.named)
-            let opened: LibgpiodChip
+            let opened: any GPIOChip
             do {
-                opened = try LibgpiodChipProvider().open(chip)
+                opened = try kernelChipProvider().openChip(chip)
             } catch {
                 printError("error: \(error)")
                 throw ExitStatus.failure
@@ -118,10 +118,10 @@ struct GPIO: ParsableCommand {
             }
             let direction = LineConfig.Direction.input(edge: EdgeDetection(rawValue: edge) ?? .both,
                                                         bias: Bias(rawValue: bias) ?? .asIs)
-            var requests: [LibgpiodLineRequest] = []
+            var requests: [any GPIOLineRequest] = []
             for offset in offsets {
                 do {
-                    requests.append(try opened.requestLines([LineConfig(offset: offset, direction: direction, activeLow: activeLow)],
+                    requests.append(try opened.request([LineConfig(offset: offset, direction: direction, activeLow: activeLow)],
                                                             consumer: "sensorgate-monitor"))
                 } catch {
                     var message = "error: \(error)"
@@ -153,7 +153,7 @@ struct GPIO: ParsableCommand {
                 for (index, request) in requests.enumerated() where descriptors[index].revents != 0 {
                     descriptors[index].revents = 0
                     events.removeAll(keepingCapacity: true)
-                    let lost: Int
+                    let lost: EdgeLoss
                     do {
                         lost = try request.readEdgeEvents(into: &events)
                     } catch {
@@ -166,12 +166,22 @@ struct GPIO: ParsableCommand {
                         seen += 1
                         if let count, seen >= count { return }
                     }
-                    if lost > 0 {
+                    if !lost.isEmpty {
                         printError("warning: \(opened.name) line \(offsets[index]): the kernel's event queue was full; edges may have been lost")
                     }
                 }
             }
         }
+    }
+}
+
+/// The kernel's chips through the system's libgpiod, or exit 1 saying what to install.
+func kernelChipProvider() throws -> any GPIOChipProvider {
+    do {
+        return try Libgpiod.chipProvider()
+    } catch {
+        printError("error: \(error)")
+        throw ExitStatus.failure
     }
 }
 
@@ -184,7 +194,7 @@ struct LineArgumentError: Error {
 /// Formatting and parsing shared by the `gpio` subcommands.
 enum GPIOListing {
     /// A chip and its lines, as `gpio list` prints them.
-    static func render(chip: LibgpiodChip) -> String {
+    static func render(chip: any GPIOChip) -> String {
         var infos: [GPIOLineInfo] = []
         var problems: [String] = []
         for offset in 0..<UInt32(chip.lineCount) {

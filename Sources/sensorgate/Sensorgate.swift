@@ -1,5 +1,6 @@
 import ArgumentParser
 import Gateway
+import GPIO
 import Logging
 import Profiles
 import SensorDrivers
@@ -12,12 +13,14 @@ import Glibc
 import Musl
 #endif
 
-/// `sensorgate`: the command line (DESIGN.md, "Command line").
+/// `sensorgate`: the command line (docs/ARCHITECTURE.md, "Command line").
 struct Sensorgate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sensorgate",
         abstract: "An IoT sensor gateway: GPIO and I2C sensors to MQTT, described by a device profile.",
-        version: "0.1.0",
+        // The second line names the libgpiod that was found (or why none was): one binary
+        // runs on libgpiod 1.6 and 2.x, so which one a bug report was made with matters.
+        version: "sensorgate 0.1.0\n\(Libgpiod.versionLine)",
         subcommands: [Run.self, Validate.self, Drivers.self, I2C.self, GPIO.self])
 }
 

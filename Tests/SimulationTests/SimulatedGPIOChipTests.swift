@@ -15,7 +15,7 @@ struct SimulatedGPIOChipTests {
         LineConfig(offset: offset, direction: .input(edge: edge, bias: bias), activeLow: activeLow)
     }
 
-    func drain(_ request: any GPIOLineRequest) throws -> (events: [EdgeEvent], lost: Int) {
+    func drain(_ request: any GPIOLineRequest) throws -> (events: [EdgeEvent], lost: EdgeLoss) {
         var events: [EdgeEvent] = []
         let lost = try request.readEdgeEvents(into: &events)
         return (events, lost)
@@ -46,7 +46,7 @@ struct SimulatedGPIOChipTests {
         chip.drive(offset: 3, level: false)  // the contact closes: physically low
         #expect(isReadable(request.fileDescriptor))
         let (events, lost) = try drain(request)
-        #expect(lost == 0)
+        #expect(lost == .none)
         #expect(events == [EdgeEvent(offset: 3, kind: .rising, timestamp: clock.now())])
         #expect(try request.value(offset: 3) == true)
         #expect(!isReadable(request.fileDescriptor), "reading drains the descriptor")
@@ -75,8 +75,8 @@ struct SimulatedGPIOChipTests {
         for index in 0..<40 { chip.drive(offset: 0, level: index % 2 == 0) }
         let (events, lost) = try drain(request)
         #expect(events.count == 16)
-        #expect(lost == 24)
-        #expect(try drain(request).lost == 0, "the loss is reported once")
+        #expect(lost == EdgeLoss(dropped: 24, exact: true), "the simulator knows exactly what it dropped")
+        #expect(try drain(request).lost == .none, "the loss is reported once")
         #expect(try request.value(offset: 0) == false, "the line's value stays true to the pin")
     }
 
@@ -104,6 +104,94 @@ struct SimulatedGPIOChipTests {
         #expect(chip.lineName(offset: 5) == "GPIO5")
         #expect(chip.offset(ofLineNamed: "GPIO7") == 7)
         #expect(chip.offset(ofLineNamed: "GPIO99") == nil)
+    }
+
+    @Test("line info reflects the request: consumer, direction, active-low and bias, and none once released")
+    func lineInfo() throws {
+        let chip = chip()
+        #expect(chip.path == "sim:/dev/gpiochip0")
+        let idle = try chip.lineInfo(offset: 2)
+        #expect(idle == GPIOLineInfo(offset: 2, name: "GPIO2", consumer: nil, used: false, direction: .input,
+                                     activeLow: false, bias: .asIs, drive: .pushPull))
+        let request = try chip.request([input(2, bias: .pullUp, activeLow: true),
+                                        LineConfig(offset: 3, direction: .output(initial: true))], consumer: "sensorgate:door")
+        let info = try chip.lineInfo(offset: 2)
+        #expect(info.used && info.consumer == "sensorgate:door" && info.activeLow && info.bias == .pullUp)
+        #expect(info.direction == .input)
+        #expect(try chip.lineInfo(offset: 3).direction == .output)
+        request.release()
+        #expect(try chip.lineInfo(offset: 2) == idle)
+        #expect(throws: GPIOError.self) { try chip.lineInfo(offset: 8) }
+    }
+
+    func debounced(_ offset: UInt32, edge: EdgeDetection = .both) -> LineConfig {
+        LineConfig(offset: offset, direction: .input(edge: edge, bias: .pullDown), kernelDebounce: .milliseconds(5))
+    }
+
+    func at(_ milliseconds: Int) -> Timestamp { Timestamp(nanoseconds: 0) + .milliseconds(milliseconds) }
+
+    @Test("kernel debounce reports a level once it held for the period, stamped when the period ends")
+    func kernelDebounce() throws {
+        let chip = chip()
+        clock.set(at(0))
+        let request = try chip.request([debounced(1)], consumer: "t")
+        chip.drive(offset: 1, level: true, at: at(0))
+        chip.drive(offset: 1, level: false, at: at(1))   // contact bounce
+        chip.drive(offset: 1, level: true, at: at(2))
+        clock.set(at(6))
+        #expect(try drain(request).events.isEmpty, "the period restarted at 2 ms and runs to 7 ms")
+        clock.set(at(7))
+        #expect(try drain(request).events == [EdgeEvent(offset: 1, kind: .rising, timestamp: at(7))])
+        #expect(try drain(request).events.isEmpty, "reported once")
+    }
+
+    @Test("with kernel debounce, a bounce back to the reported level within the period reports nothing")
+    func kernelDebounceGlitch() throws {
+        let chip = chip()
+        clock.set(at(0))
+        let request = try chip.request([debounced(2)], consumer: "t")
+        chip.drive(offset: 2, level: true, at: at(0))
+        chip.drive(offset: 2, level: false, at: at(3))
+        clock.set(at(20))
+        #expect(try drain(request).events.isEmpty)
+    }
+
+    @Test("with kernel debounce, a change after a period ran out unread first reports the level that held")
+    func kernelDebounceThenChange() throws {
+        let chip = chip()
+        clock.set(at(0))
+        let request = try chip.request([debounced(3)], consumer: "t")
+        chip.drive(offset: 3, level: true, at: at(0))
+        chip.drive(offset: 3, level: false, at: at(10))
+        clock.set(at(15))
+        #expect(try drain(request).events == [EdgeEvent(offset: 3, kind: .rising, timestamp: at(5)),
+                                              EdgeEvent(offset: 3, kind: .falling, timestamp: at(15))])
+    }
+
+    @Test("with kernel debounce, the descriptor becomes readable by itself when the period ends")
+    func kernelDebounceWakes() throws {
+        let chip = chip()
+        clock.set(at(0))
+        let request = try chip.request([debounced(4)], consumer: "t")
+        chip.drive(offset: 4, level: true, at: at(0))
+        #expect(!isReadable(request.fileDescriptor))
+        clock.set(at(5))
+        var descriptor = pollfd(fd: request.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&descriptor, 1, 2_000) == 1, "the debounce timer woke the reader")
+        #expect(try drain(request).events == [EdgeEvent(offset: 4, kind: .rising, timestamp: at(5))])
+    }
+
+    @Test("kernel debounce is for inputs: an output asking for it is refused and nothing is requested")
+    func kernelDebounceOutputRefused() throws {
+        let chip = chip()
+        do {
+            _ = try chip.request([LineConfig(offset: 1, direction: .output(initial: false), kernelDebounce: .milliseconds(5))],
+                                 consumer: "t")
+            Issue.record("a kernel-debounced output was requested")
+        } catch {
+            #expect(error.code == .unsupported)
+        }
+        #expect(chip.configuration(offset: 1) == nil)
     }
 }
 

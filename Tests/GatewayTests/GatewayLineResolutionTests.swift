@@ -1,9 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 @testable import Gateway
-import GPIO
 import Logging
 import Profiles
 import Runtime
@@ -120,94 +118,3 @@ struct GatewayLineResolutionTests {
 
 /// The parts of the libgpiod backend that need no kernel: timestamps, errno.
 /// (They live here until the package has a GPIOTests target.)
-@Suite("libgpiod backend without a kernel")
-struct LibgpiodBackendTests {
-    @Test("a missing chip is chipNotFound with its errno and path")
-    func missingChip() {
-        let provider = LibgpiodChipProvider()
-        do {
-            _ = try provider.openChip("/dev/gpiochip-sensorgate-test-missing")
-            Issue.record("opening a missing chip succeeded")
-        } catch {
-            #expect(error.code == .chipNotFound)
-            #expect(error.errno == ENOENT)
-            #expect(error.message.contains("/dev/gpiochip-sensorgate-test-missing"))
-        }
-    }
-
-    @Test("a label no chip has is chipNotFound")
-    func missingLabel() {
-        do {
-            _ = try LibgpiodChipProvider().openChip("sensorgate-no-such-label")
-            Issue.record("a label lookup succeeded")
-        } catch {
-            #expect(error.code == .chipNotFound)
-            #expect(error.message.contains("sensorgate-no-such-label"))
-        }
-    }
-
-    @Test("errno mapping", arguments: [
-        (EBUSY, LibgpiodFailure.Operation.request, GPIOError.Code.busy),
-        (ENOENT, .openChip, .chipNotFound),
-        (ENODEV, .openChip, .chipNotFound),
-        (ENOTTY, .openChip, .chipNotFound),
-        (EACCES, .openChip, .io),
-        (EINVAL, .getLine, .lineNotFound),
-        (EINVAL, .request, .unsupported),
-        (ENXIO, .request, .unsupported),
-        (EOPNOTSUPP, .request, .unsupported),
-        (EPERM, .setValue, .notOutput),
-        (EIO, .readEvents, .io),
-        (EBUSY, .openChip, .io),
-    ])
-    func errnoMapping(_ code: Int32, _ operation: LibgpiodFailure.Operation, _ expected: GPIOError.Code) {
-        #expect(LibgpiodFailure.code(for: code, during: operation) == expected)
-    }
-
-    @Test("permission denied suggests the gpio group or a udev rule, and keeps errno")
-    func permissionHint() {
-        let error = LibgpiodFailure.error(.openChip, errno: EACCES, subject: "cannot open /dev/gpiochip0")
-        #expect(error.errno == EACCES)
-        #expect(error.message.contains("gpio"))
-        #expect(error.message.contains("udev"))
-        #expect(error.message.hasPrefix("cannot open /dev/gpiochip0: "))
-        let busy = LibgpiodFailure.error(.request, errno: EBUSY, subject: "cannot request gpiochip0 line 17")
-        #expect(busy.code == .busy)
-        #expect(!busy.message.contains("udev"))
-    }
-
-    static let second: UInt64 = 1_000_000_000
-    static let realtimeNow: UInt64 = 1_795_000_000 * second   // late 2026
-    static let monotonicNow: UInt64 = 3_600 * second          // an hour after boot
-
-    @Test("monotonic stamps pass through, and once decisive, no clock is read again")
-    func monotonicStamps() {
-        var clock = KernelEventClock()
-        #expect(clock.needsClocks)
-        let stamp = Self.monotonicNow - 2_000_000
-        #expect(clock.convert(stamp, monotonicNow: Self.monotonicNow, realtimeNow: Self.realtimeNow)
-                == Timestamp(nanoseconds: stamp))
-        #expect(clock.known == .monotonic)
-        #expect(!clock.needsClocks)
-        // Known monotonic: the clocks passed in no longer matter.
-        #expect(clock.convert(42, monotonicNow: 0, realtimeNow: 0) == Timestamp(nanoseconds: 42))
-    }
-
-    @Test("realtime stamps (kernels before 5.7) are moved onto the monotonic time line")
-    func realtimeStamps() {
-        var clock = KernelEventClock()
-        let stamp = Self.realtimeNow - 3_000_000   // 3 ms ago, on the realtime clock
-        let converted = clock.convert(stamp, monotonicNow: Self.monotonicNow, realtimeNow: Self.realtimeNow)
-        #expect(converted == Timestamp(nanoseconds: Self.monotonicNow - 3_000_000))
-        #expect(clock.known == .realtime)
-        #expect(clock.needsClocks)
-    }
-
-    @Test("with the wall clock unset (both clocks near boot), a stamp is kept and nothing is decided")
-    func undecided() {
-        var clock = KernelEventClock()
-        let converted = clock.convert(10 * Self.second, monotonicNow: 11 * Self.second, realtimeNow: 12 * Self.second)
-        #expect(converted == Timestamp(nanoseconds: 10 * Self.second))
-        #expect(clock.known == nil)
-    }
-}
