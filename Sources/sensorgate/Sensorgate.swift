@@ -21,7 +21,7 @@ struct Sensorgate: AsyncParsableCommand {
         // The second line names the libgpiod that was found (or why none was): one binary
         // runs on libgpiod 1.6 and 2.x, so which one a bug report was made with matters.
         version: "sensorgate 0.1.0\n\(Libgpiod.versionLine)",
-        subcommands: [Run.self, Validate.self, Drivers.self, I2C.self, GPIO.self])
+        subcommands: [Run.self, Validate.self, Drivers.self, I2C.self, GPIOCommand.self])
 }
 
 /// Exit codes shared by the subcommands.

@@ -11,6 +11,7 @@ struct LineResolverTests {
         let name: String
         let label: String
         let lineCount: Int
+        var path: String { "/dev/\(name)" }
         private let names: [String]
 
         init(name: String = "gpiochip0", label: String, lineCount: Int, names: [String]? = nil) {
@@ -22,6 +23,10 @@ struct LineResolverTests {
 
         func lineName(offset: UInt32) -> String? {
             Int(offset) < names.count ? names[Int(offset)] : nil
+        }
+
+        func lineInfo(offset: UInt32) throws(GPIOError) -> GPIOLineInfo {
+            throw GPIOError(.unsupported, "a naming-only test chip")
         }
 
         func request(_ lines: [LineConfig], consumer: String) throws(GPIOError) -> any GPIOLineRequest {
