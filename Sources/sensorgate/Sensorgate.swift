@@ -15,13 +15,19 @@ import Musl
 
 /// `sensorgate`: the command line (docs/ARCHITECTURE.md, "Command line").
 struct Sensorgate: AsyncParsableCommand {
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "sensorgate",
         abstract: "An IoT sensor gateway: GPIO and I2C sensors to MQTT, described by a device profile.",
-        // The second line names the libgpiod that was found (or why none was): one binary
-        // runs on libgpiod 1.6 and 2.x, so which one a bug report was made with matters.
-        version: "sensorgate 0.1.0\n\(Libgpiod.versionLine)",
+        version: "sensorgate \(version)",
         subcommands: [Run.self, Validate.self, Drivers.self, I2C.self, GPIOCommand.self])
+
+    /// What `sensorgate --version` prints: the version, then the libgpiod that was found
+    /// (or why none was). One binary runs on libgpiod 1.6 and 2.x, so which one a bug
+    /// report was made with matters. Built only when asked for, so that no other command
+    /// loads libgpiod before it needs a chip.
+    static var versionText: String { "sensorgate \(version)\n\(Libgpiod.versionLine)\n" }
 }
 
 /// Exit codes shared by the subcommands.
@@ -58,6 +64,10 @@ func loadProfile(_ path: String) throws -> Profile {
 @main
 enum Main {
     static func main() async {
+        if CommandLine.arguments.dropFirst() == ["--version"] {
+            writeOut(Sensorgate.versionText)
+            exit(0)
+        }
         do {
             var command = try Sensorgate.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

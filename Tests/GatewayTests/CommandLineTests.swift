@@ -72,6 +72,27 @@ struct CommandLineTests {
         #expect(badBroker.error.contains("mqtt://"))
     }
 
+    @Test("--version names Sensorgate's version and the libgpiod in use, or why there is none")
+    func version() throws {
+        let found = try run(TestEnvironment.binary, ["--version"])
+        #expect(found.status == 0)
+        let lines = found.output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(found.output)")
+        #expect(lines.first == "sensorgate 0.1.0")
+        let library = lines.dropFirst().first ?? ""
+        #expect(library.wholeMatch(of: #/libgpiod [0-9]+\.[0-9]+(\.[0-9]+)? \(API v[12], libgpiod\.so\.[23]\)/#) != nil,
+                "\(library)")
+        // The API and the SONAME go together: libgpiod 1.x is API v1 in libgpiod.so.2.
+        #expect(library.hasPrefix("libgpiod 1.") == library.hasSuffix("(API v1, libgpiod.so.2)"), "\(library)")
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["SENSORGATE_LIBGPIOD"] = "/nonexistent/libgpiod.so.3"
+        let missing = try run(TestEnvironment.binary, ["--version"], environment: environment)
+        #expect(missing.status == 0)
+        #expect(missing.output.hasPrefix("sensorgate 0.1.0\nlibgpiod: not found ("), "\(missing.output)")
+        #expect(missing.output.contains("/nonexistent/libgpiod.so.3"))
+    }
+
     @Test("drivers lists bme280 with its address and channels")
     func drivers() throws {
         let result = try run(TestEnvironment.binary, ["drivers"])

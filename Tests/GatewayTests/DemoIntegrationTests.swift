@@ -19,11 +19,13 @@ struct DemoIntegrationTests {
         try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/probe")
 
         let gateway = try GatewayProcess.run(profile: profile, stateDirectory: directory.appendingPathComponent("state"))
-        // The demo counts rain every 10 s (aligned to the clock), so within 12 s a period closes.
+        // The demo counts rain every 10 s (aligned to the clock), so within 12 s a period
+        // closes; that can happen in the first second, so also wait for ten numbered
+        // messages, which the seq checks below need.
         let sawEverything = subscriber.wait(timeout: 15) { messages in
             let topics = Set(messages.map(\.topic))
             return ["status", "door", "rain", "fan", "climate/temperature", "climate/humidity", "climate/pressure"]
-                .allSatisfy { topics.contains("\(prefix)/\($0)") }
+                .allSatisfy { topics.contains("\(prefix)/\($0)") } && messages.compactMap(\.seq).count >= 10
         }
         #expect(sawEverything, "topics seen: \(Set(subscriber.messages.map(\.topic)).sorted())\n\(gateway.log)")
 
