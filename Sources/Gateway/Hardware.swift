@@ -21,9 +21,11 @@ final class LinuxHardware: GatewayHardware {
     /// libgpiod's chips, loaded on the first chip asked for: a profile with I2C sensors
     /// only never needs libgpiod installed.
     private var loadedProvider: (any GPIOChipProvider)?
-    /// Chips opened so far, by selector: every line of a chip is requested through one
-    /// handle. A chip closes when it is dropped here (``stop()``) and its last request is released.
-    private var chips: [String: any GPIOChip] = [:]
+    /// Chips opened so far, by selector (`0`, `gpiochip0` and `/dev/gpiochip0` are one), and
+    /// a chip named two ways (its label and its number) is opened once: every line of a
+    /// chip is requested through one handle. A chip closes when it is dropped here
+    /// (``stop()``) and its last request is released.
+    private var chips: [GPIOChipSelector: any GPIOChip] = [:]
 
     private func provider() throws(GPIOError) -> any GPIOChipProvider {
         if let loadedProvider { return loadedProvider }
@@ -39,7 +41,8 @@ final class LinuxHardware: GatewayHardware {
     }
 
     func chip(_ selector: String) throws(GPIOError) -> any GPIOChip {
-        if let chip = chips[selector] { return chip }
+        let key = GPIOChipSelector(selector)
+        if let key, let chip = chips[key] { return chip }
         let provider = try provider()
         let chip: any GPIOChip
         do {
@@ -49,8 +52,9 @@ final class LinuxHardware: GatewayHardware {
             throw GPIOError(error.code, "\(error.message); this machine has no GPIO character device (/dev/gpiochip*): run with --simulate to use the simulated gpiochip",
                             errno: error.errno)
         }
-        chips[selector] = chip
-        return chip
+        let opened = chips.values.first { $0.path == chip.path } ?? chip
+        if let key { chips[key] = opened }
+        return opened
     }
 
     func bus(_ number: Int) throws(I2CError) -> any I2CBus {

@@ -104,12 +104,16 @@ public final class LinuxI2CBus: I2CBus, @unchecked Sendable {
                            "I2C block read of \(count) bytes (1...\(I2C_SMBUS_BLOCK_MAX))")
         }
         var bytes = [UInt8](repeating: 0, count: count)
-        let received = try bytes.withUnsafeMutableBufferPointer { (buffer) throws(I2CError) -> Int32 in
-            guard let base = buffer.baseAddress else { return 0 }
-            return try transfer(address: address, "I2C block read from \(Self.hex(register))") { fd in
-                i2c_smbus_read_i2c_block_data(fd, register, UInt8(count), base)
+        // The closure returns a Result rather than throwing: Swift 6.0 does not carry a typed
+        // error through withUnsafeMutableBufferPointer.
+        let received = try bytes.withUnsafeMutableBufferPointer { buffer -> Result<Int32, I2CError> in
+            guard let base = buffer.baseAddress else { return .success(0) }
+            return Result { () throws(I2CError) in
+                try transfer(address: address, "I2C block read from \(Self.hex(register))") { fd in
+                    i2c_smbus_read_i2c_block_data(fd, register, UInt8(count), base)
+                }
             }
-        }
+        }.get()
         guard Int(received) == count else {
             throw I2CError(.invalidReply, bus: number, address: address,
                            "I2C block read from \(Self.hex(register)) returned \(received) of \(count) bytes")
@@ -122,12 +126,15 @@ public final class LinuxI2CBus: I2CBus, @unchecked Sendable {
             throw I2CError(.unsupported, bus: number, address: address,
                            "I2C block write of \(bytes.count) bytes (1...\(I2C_SMBUS_BLOCK_MAX))")
         }
-        _ = try bytes.withUnsafeBufferPointer { (buffer) throws(I2CError) -> Int32 in
-            guard let base = buffer.baseAddress else { return 0 }
-            return try transfer(address: address, "I2C block write to \(Self.hex(register))") { fd in
-                i2c_smbus_write_i2c_block_data(fd, register, UInt8(buffer.count), base)
+        // A Result, not a throwing closure, for Swift 6.0 (see readBlock).
+        _ = try bytes.withUnsafeBufferPointer { buffer -> Result<Int32, I2CError> in
+            guard let base = buffer.baseAddress else { return .success(0) }
+            return Result { () throws(I2CError) in
+                try transfer(address: address, "I2C block write to \(Self.hex(register))") { fd in
+                    i2c_smbus_write_i2c_block_data(fd, register, UInt8(buffer.count), base)
+                }
             }
-        }
+        }.get()
     }
 
     // MARK: Errors
