@@ -1,0 +1,123 @@
+import SensorgateCore
+
+/// Where a GPIO line is: a chip selector and a line selector, as written in the profile.
+/// ``LineResolver`` resolves it: against the board preset when validating, then on the
+/// open chip when the gateway starts.
+public struct GPIOLineSpec: Sendable, Equatable {
+    public enum Line: Sendable, Equatable {
+        /// `line: 17`
+        case offset(UInt32)
+        /// `line: GPIO17` or `line: pin11` (board preset header name) or a kernel line name.
+        case name(String)
+    }
+
+    /// `chip`: `gpiochip0`, `/dev/gpiochip0`, a label or a number, as written (compare
+    /// chips as ``GPIOChipSelector`` values); nil means the board preset's chip, or `gpiochip0`.
+    public var chip: String?
+    public var line: Line
+    /// `bias`, default `as-is`.
+    public var bias: Bias
+    /// `active_low`, default false.
+    public var activeLow: Bool
+    /// `edge` (inputs only), default `both`.
+    public var edge: EdgeDetection
+    /// `kernel_debounce` (inputs only): debounce done by the kernel's GPIO uAPI v2 (needs
+    /// libgpiod 2), in whole microseconds; nil (the default, or `0s`) for none.
+    public var kernelDebounce: Interval?
+
+    public init(chip: String? = nil, line: Line, bias: Bias = .asIs, activeLow: Bool = false, edge: EdgeDetection = .both,
+                kernelDebounce: Interval? = nil) {
+        self.chip = chip
+        self.line = line
+        self.bias = bias
+        self.activeLow = activeLow
+        self.edge = edge
+        self.kernelDebounce = kernelDebounce
+    }
+}
+
+/// An entry of `inputs:`.
+public struct InputSpec: Sendable, Equatable {
+    public var id: String
+    public var gpio: GPIOLineSpec
+    /// `debounce`, default 20ms; `0s` turns it off.
+    public var debounce: Interval
+    /// `count:` turns the input into a pulse counter (published every `every`).
+    public var count: PulseCountSpec?
+    /// `payload: { on: ..., off: ... }`: strings published instead of `true`/`false`, if set.
+    public var payloadOn: String?
+    public var payloadOff: String?
+    /// `qos` / `retain` override the mqtt defaults for this input's topic, if set.
+    public var qos: QoS?
+    public var retain: Bool?
+    /// `frequency:`, `pulse_width:`, `duty_cycle:`: edge metrics, each on `<prefix>/<id>/<metric>`.
+    public var metrics: [EdgeMetricSpec]
+
+    public init(id: String, gpio: GPIOLineSpec, debounce: Interval = .milliseconds(20), count: PulseCountSpec? = nil,
+                payloadOn: String? = nil, payloadOff: String? = nil, qos: QoS? = nil, retain: Bool? = nil,
+                metrics: [EdgeMetricSpec] = []) {
+        self.id = id
+        self.gpio = gpio
+        self.debounce = debounce
+        self.count = count
+        self.payloadOn = payloadOn
+        self.payloadOff = payloadOff
+        self.qos = qos
+        self.retain = retain
+        self.metrics = metrics
+    }
+}
+
+/// One edge metric of an input, measured per period from kernel timestamps:
+/// `frequency: { every: 10s }`, `pulse_width: { every: 10s, stats: [mean, max] }`,
+/// `duty_cycle: { every: 10s }`.
+public struct EdgeMetricSpec: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        /// Rising edges per second (Hz).
+        case frequency
+        /// Widths of the pulses (active phases) that ended in the period, in seconds.
+        case pulseWidth = "pulse_width"
+        /// Share of the period the line was active, in percent.
+        case dutyCycle = "duty_cycle"
+    }
+
+    public var kind: Kind
+    public var every: Interval
+    /// Statistics of the pulse widths (`pulse_width` only); default mean, min, max, count.
+    public var stats: [Statistic]
+
+    public init(kind: Kind, every: Interval, stats: [Statistic] = [.mean, .min, .max, .count]) {
+        self.kind = kind
+        self.every = every
+        self.stats = stats
+    }
+}
+
+/// `count: { every: 60s, scale: 0.2794, unit: mm }`
+public struct PulseCountSpec: Sendable, Equatable {
+    public var every: Interval
+    public var scale: Double
+    public var unit: String
+    public init(every: Interval, scale: Double = 1, unit: String = "pulses") {
+        self.every = every
+        self.scale = scale
+        self.unit = unit
+    }
+}
+
+/// An entry of `outputs:`.
+public struct OutputSpec: Sendable, Equatable {
+    public var id: String
+    public var gpio: GPIOLineSpec
+    /// `initial`, default off.
+    public var initial: Bool
+    /// `safe`: the value on shutdown, default `initial`.
+    public var safe: Bool
+
+    public init(id: String, gpio: GPIOLineSpec, initial: Bool = false, safe: Bool? = nil) {
+        self.id = id
+        self.gpio = gpio
+        self.initial = initial
+        self.safe = safe ?? initial
+    }
+}
