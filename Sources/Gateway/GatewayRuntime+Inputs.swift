@@ -242,20 +242,21 @@ extension GatewayRuntime {
         let retain = input.spec.retain ?? profile.mqtt.retain
         let start = utcNanoseconds(period.start), end = utcNanoseconds(period.end)
         func rounded(_ value: Double, _ scale: Double) -> Double { (value * scale).rounded() / scale }
+        if case .pulseWidth = metric.spec.kind, period.pulseWidths.isEmpty { return }
+        guard let seq = sequence.next() else { return }
         let payload: [UInt8]
         switch metric.spec.kind {
         case .frequency:
             payload = encoder.period(value: rounded(period.frequency, 1e6), unit: "Hz", count: period.risingEdges,
-                                     startUTC: start, endUTC: end, seq: sequence.next())
+                                     startUTC: start, endUTC: end, seq: seq)
         case .dutyCycle:
             payload = encoder.period(value: rounded(period.dutyCycle, 1e3), unit: "%", startUTC: start, endUTC: end,
-                                     seq: sequence.next())
+                                     seq: seq)
         case .pulseWidth:
-            guard !period.pulseWidths.isEmpty else { return }
             let statistics = period.pulseWidths.map { ($0.0, $0.0 == .count ? $0.1 : rounded($0.1, 1e6)) }
             let summary = WindowSummary(name: metric.spec.kind.rawValue, start: period.start, end: period.end,
                                         statistics: statistics)
-            payload = encoder.window(summary, unit: "s", utcOffset: utc.offsetNanoseconds, seq: sequence.next())
+            payload = encoder.window(summary, unit: "s", utcOffset: utc.offsetNanoseconds, seq: seq)
         }
         publish(topic: metric.topic, payload: payload, qos: qos, retain: retain)
     }
@@ -263,11 +264,12 @@ extension GatewayRuntime {
     private func publishLevel(_ input: InputChannel, _ change: LevelChange) {
         let spec = input.spec
         let utcTime = utcNanoseconds(change.timestamp)
+        guard let seq = sequence.next() else { return }
         let payload: [UInt8]
         if let on = spec.payloadOn, let off = spec.payloadOff {
-            payload = encoder.state(text: change.level ? on : off, utc: utcTime, seq: sequence.next())
+            payload = encoder.state(text: change.level ? on : off, utc: utcTime, seq: seq)
         } else {
-            payload = encoder.state(.bool(change.level), unit: nil, utc: utcTime, seq: sequence.next())
+            payload = encoder.state(.bool(change.level), unit: nil, utc: utcTime, seq: seq)
         }
         publish(topic: input.topic, payload: payload, qos: Int32((spec.qos ?? profile.mqtt.qos).rawValue),
                 retain: spec.retain ?? profile.mqtt.retain)
@@ -278,9 +280,10 @@ extension GatewayRuntime {
         // count × scale in binary floating point shows noise (10 × 0.2794 = 2.7939999999999996):
         // round to 9 decimals, far below any meter's resolution.
         let value = (total.value * 1e9).rounded() / 1e9
+        guard let seq = sequence.next() else { return }
         let payload = encoder.count(value: value, count: total.count, unit: count.unit,
                                     startUTC: utcNanoseconds(total.start), endUTC: utcNanoseconds(total.end),
-                                    seq: sequence.next())
+                                    seq: seq)
         publish(topic: input.topic, payload: payload, qos: Int32((input.spec.qos ?? profile.mqtt.qos).rawValue),
                 retain: input.spec.retain ?? profile.mqtt.retain)
     }

@@ -104,15 +104,17 @@ extension GatewayRuntime {
     }
 
     private func publishOutput(_ output: OutputLine, at time: Timestamp) {
-        let payload = encoder.state(.bool(output.value), unit: nil, utc: utcNanoseconds(time), seq: sequence.next())
+        guard let seq = sequence.next() else { return }
+        let payload = encoder.state(.bool(output.value), unit: nil, utc: utcNanoseconds(time), seq: seq)
         publish(topic: output.topic, payload: payload, qos: Int32(profile.mqtt.qos.rawValue), retain: true)
     }
 
     private func rejectCommand(topic: String, payload: String, _ reason: String) {
         logger.warning("rejected command on \(topic): \(reason)")
         let shown = payload.count > 200 ? String(payload.prefix(200)) + "…" : payload
+        guard let seq = sequence.next() else { return }
         let message = encoder.error(message: reason, topic: topic, payload: shown, utc: utcNanoseconds(loop.now()),
-                                    seq: sequence.next())
+                                    seq: seq)
         publish(topic: topics.error, payload: message, qos: 1, retain: false)
     }
 }

@@ -132,8 +132,9 @@ extension GatewayRuntime {
     private func publishChannel(_ sensor: SensorChannels, _ index: Int, _ reading: Reading) {
         guard reading.value.isFinite else { return }
         let channel = sensor.channels[index]
+        guard let seq = sequence.next() else { return }
         let payload = encoder.state(.number(channel.descriptor.rounded(reading.value)), unit: channel.unit, utc: utcNanoseconds(reading.timestamp),
-                                    seq: sequence.next())
+                                    seq: seq)
         publish(topic: channel.stateTopic, payload: payload, qos: Int32((sensor.spec.qos ?? profile.mqtt.qos).rawValue),
                 retain: sensor.spec.retain ?? profile.mqtt.retain)
     }
@@ -145,7 +146,8 @@ extension GatewayRuntime {
         summary.statistics = summary.statistics.map { statistic, value in
             (statistic, statistic == .count ? value : channel.descriptor.rounded(value))
         }
-        let payload = encoder.window(summary, unit: channel.unit, utcOffset: utc.offsetNanoseconds, seq: sequence.next())
+        guard let seq = sequence.next() else { return }
+        let payload = encoder.window(summary, unit: channel.unit, utcOffset: utc.offsetNanoseconds, seq: seq)
         publish(topic: topic, payload: payload, qos: Int32((sensor.spec.qos ?? profile.mqtt.qos).rawValue),
                 retain: sensor.spec.retain ?? profile.mqtt.retain)
     }

@@ -42,7 +42,7 @@ final class GatewayRuntime: @unchecked Sendable {
         self.logger = logger
         self.hardware = hardware
         self.topics = TopicScheme(prefix: profile.mqtt.topicPrefix)
-        self.sequence = try SequenceCounter(directory: stateDirectory, gatewayID: profile.gateway.id)
+        self.sequence = try SequenceCounter(directory: stateDirectory, gatewayID: profile.gateway.id, logger: logger)
 
         let settings = profile.mqtt
         var password: String?
