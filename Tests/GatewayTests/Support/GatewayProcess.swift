@@ -27,6 +27,13 @@ final class GatewayProcess: @unchecked Sendable {
         return status
     }
 
+    /// Waits for the exit status without signalling; nil if it did not exit in time.
+    func waitForExit(timeout: TimeInterval) -> Int32? {
+        let status = child.waitForExit(timeout: timeout)
+        usleep(50_000)  // let the stderr reader drain
+        return status
+    }
+
     /// Runs the gateway on a profile with the test broker.
     static func run(profile: URL, stateDirectory: URL, broker: String = TestEnvironment.brokerURL,
                     extra: [String] = ["--simulate"]) throws -> GatewayProcess {
