@@ -49,7 +49,10 @@ final class StateDirectoryLock {
 
     private static func acquire(_ path: String, directory: String) throws(GatewayError) -> Int32 {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StateFile.failure("cannot open the lock file \(path)", errno) }
+        guard fd >= 0 else {
+            let reason = StateFile.failure("cannot open the lock file \(path)", errno)
+            throw GatewayError("\(reason) (the state directory must be writable: set gateway.state_dir in the profile or pass --state-dir)")
+        }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             let holder = owner(fd)
