@@ -54,13 +54,22 @@ extension GatewayRuntime {
     }
 
     /// A message on `<prefix>/+/set`.
+    ///
+    /// The payload and the topic come from whoever can publish to the broker: every
+    /// message about them quotes them through ``LogText`` (escaped, shortened), and a
+    /// payload longer than ``OutputCommand/maxBytes`` is refused before it is decoded,
+    /// so a large command is held once (as received) and never copied for a message.
     func received(topic: String, payload: [UInt8]) {
-        let text = String(decoding: payload, as: UTF8.self)
         guard let output = outputs.first(where: { topics.command($0.spec.id) == topic }) else {
-            rejectCommand(topic: topic, payload: text, "no output has the command topic '\(topic)'")
+            rejectCommand(topic: topic, payload: payload, "no output has the command topic '\(LogText.escaped(topic))'")
             return
         }
-        let command = OutputCommand.parse(text)
+        guard payload.count <= OutputCommand.maxBytes else {
+            rejectCommand(topic: topic, payload: payload,
+                          "a command has at most \(OutputCommand.maxBytes) bytes, got \(payload.count); \(OutputCommand.expected)")
+            return
+        }
+        let command = OutputCommand.parse(String(decoding: payload, as: UTF8.self))
         // A new command ends a pulse under way; a pulse during a pulse returns to the
         // level from before the first one.
         let before = output.pulseReturn ?? output.value
@@ -73,10 +82,10 @@ extension GatewayRuntime {
             target = value
             pulse = duration
         case .invalid(let reason):
-            rejectCommand(topic: topic, payload: text, reason)
+            rejectCommand(topic: topic, payload: payload, reason)
             return
         }
-        guard drive(output, to: target, topic: topic, payload: text) else { return }
+        guard drive(output, to: target, topic: topic, payload: payload) else { return }
         output.pulseTimer.arm(nil, on: loop) {}
         output.pulseReturn = nil
         if let pulse {
@@ -85,13 +94,13 @@ extension GatewayRuntime {
                 output.pulseTimer.fired()
                 guard let back = output.pulseReturn else { return }
                 output.pulseReturn = nil
-                _ = drive(output, to: back, topic: topic, payload: text)
+                _ = drive(output, to: back, topic: topic, payload: payload)
             }
         }
     }
 
     /// Sets the line and publishes the new state; on failure reports it on `<prefix>/error`.
-    private func drive(_ output: OutputLine, to value: Bool, topic: String, payload: String) -> Bool {
+    private func drive(_ output: OutputLine, to value: Bool, topic: String, payload: [UInt8]) -> Bool {
         do {
             try output.request.setValue(value, offset: output.offset)
         } catch {
@@ -109,12 +118,15 @@ extension GatewayRuntime {
         publish(topic: output.topic, payload: payload, qos: Int32(profile.mqtt.qos.rawValue), retain: true)
     }
 
-    private func rejectCommand(topic: String, payload: String, _ reason: String) {
-        logger.warning("rejected command on \(topic): \(reason)")
-        let shown = payload.count > 200 ? String(payload.prefix(200)) + "…" : payload
+    /// Logs and publishes a refusal. `reason` quotes outside text only through ``LogText``;
+    /// the topic and payload are escaped and shortened here, also in the published echo,
+    /// so a subscriber that logs `<prefix>/error` is as safe as the gateway's own log.
+    private func rejectCommand(topic: String, payload: [UInt8], _ reason: String) {
+        let shownTopic = LogText.escaped(topic)
+        logger.warning("rejected command on \(shownTopic): \(reason)")
         guard let seq = sequence.next() else { return }
-        let message = encoder.error(message: reason, topic: topic, payload: shown, utc: utcNanoseconds(loop.now()),
-                                    seq: seq)
+        let message = encoder.error(message: reason, topic: shownTopic, payload: LogText.escaped(utf8: payload),
+                                    utc: utcNanoseconds(loop.now()), seq: seq)
         publish(topic: topics.error, payload: message, qos: 1, retain: false)
     }
 }
@@ -129,6 +141,9 @@ enum OutputCommand: Equatable {
 
     static let expected = "expected on, off, true, false, 1, 0, toggle or {\"value\": true, \"pulse\": \"500ms\"}"
     static let pulseRange = Interval.milliseconds(1)...Interval.seconds(3600)
+    /// The longest command payload read: the longest valid command is under 60 bytes, so
+    /// this leaves room for blanks while a flood of large payloads costs nothing to refuse.
+    static let maxBytes = 1024
 
     /// `on`/`off`, `true`/`false`, `1`/`0`, `toggle` (any case, surrounding blanks ignored),
     /// or a JSON object `{"value": true|false|"on"|"off"|1|0, "pulse": "500ms"}` (`pulse` optional).
@@ -140,8 +155,7 @@ enum OutputCommand: Equatable {
         case "toggle": return .toggle
         case "": return .invalid("empty command; \(expected)")
         default:
-            let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
-            return .invalid("unknown command '\(shown)'; \(expected)")
+            return .invalid("unknown command '\(LogText.escaped(trimmed))'; \(expected)")
         }
     }
 
@@ -157,21 +171,21 @@ enum OutputCommand: Equatable {
         let object: CommandObject
         switch CommandObject.parse(text) {
         case .success(let parsed): object = parsed
-        case .failure(let error): return .invalid("invalid JSON command: \(error)")
+        case .failure(let error): return .invalid("invalid JSON command: \(LogText.escaped(error.message))")
         }
         if let unknown = object.members.keys.sorted().first(where: { $0 != "value" && $0 != "pulse" }) {
-            return .invalid("unknown key '\(unknown)' in a JSON command; expected value and optionally pulse")
+            return .invalid("unknown key '\(LogText.escaped(unknown))' in a JSON command; expected value and optionally pulse")
         }
         guard let member = object.members["value"] else {
             return .invalid("a JSON command needs \"value\": true or false")
         }
         guard let value = level(member.text) else {
-            return .invalid("\"value\" must be true, false, on, off, 1 or 0, got '\(member.text)'")
+            return .invalid("\"value\" must be true, false, on, off, 1 or 0, got '\(LogText.escaped(member.text))'")
         }
         guard let pulseMember = object.members["pulse"] else { return .set(value) }
         guard pulseMember.isString, let duration = try? DurationSyntax.parse(pulseMember.text),
               pulseRange.contains(duration) else {
-            return .invalid("\"pulse\" must be a duration from 1ms to 1h such as \"500ms\", got '\(pulseMember.text)'")
+            return .invalid("\"pulse\" must be a duration from 1ms to 1h such as \"500ms\", got '\(LogText.escaped(pulseMember.text))'")
         }
         return .pulse(value, duration)
     }

@@ -46,7 +46,12 @@ final class GatewayRuntime: @unchecked Sendable {
 
         let settings = profile.mqtt
         var password: String?
-        if let file = settings.passwordFile { password = try Self.readSecret(file) }
+        if let file = settings.passwordFile {
+            let secret: PasswordFile
+            do { secret = try PasswordFile.read(file) } catch { throw GatewayError(error.description) }
+            if let warning = secret.warning { logger.warning("\(warning)") }
+            password = secret.password
+        }
         let configuration = MQTTClientConfiguration(
             host: broker.host, port: broker.port,
             tls: broker.tls || settings.tls != nil
@@ -60,13 +65,6 @@ final class GatewayRuntime: @unchecked Sendable {
         } catch {
             throw GatewayError("MQTT: \(error)")
         }
-    }
-
-    private static func readSecret(_ path: String) throws(GatewayError) -> String {
-        guard let text = readTextFile(path) else {
-            throw GatewayError("cannot read the MQTT password file \(path)")
-        }
-        return text.trimmingWhitespace()
     }
 
     // MARK: Starting (loop thread)

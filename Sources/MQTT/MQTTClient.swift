@@ -124,8 +124,10 @@ public final class MQTTClient {
         return String(cString: mosquitto_strerror(rc))
     }
 
+    /// The broker as every connection log line names it; the host escaped, as it may come
+    /// from a caller that did not check it the way ``BrokerURL`` does.
     public var brokerDescription: String {
-        "\(configuration.tls == nil ? "mqtt" : "mqtts")://\(configuration.host):\(configuration.port)"
+        "\(configuration.tls == nil ? "mqtt" : "mqtts")://\(LogText.escaped(configuration.host)):\(configuration.port)"
     }
 
     /// Messages waiting for the broker (buffered plus unacknowledged QoS > 0).
@@ -201,7 +203,7 @@ public final class MQTTClient {
         everConnected = true
         attempt = 0
         statistics.connects += 1
-        logger.info("\(wasReconnect ? "reconnected" : "connected") to \(brokerDescription) as '\(configuration.clientID)'")
+        logger.info("\(wasReconnect ? "reconnected" : "connected") to \(brokerDescription) as '\(LogText.escaped(configuration.clientID))'")
         for (topic, qos) in subscriptions { mosquitto_subscribe(handle, nil, topic, qos) }
         onConnect()
         drainBuffer()
@@ -330,7 +332,7 @@ public final class MQTTClient {
             _ = buffer.prepend(OutgoingMessage(topic: topic, payload: payload, qos: qos, retain: retain))
         } else {
             statistics.dropped += 1
-            logger.error("cannot publish to '\(topic)': \(Self.describe(rc))")
+            logger.error("cannot publish to '\(LogText.escaped(topic))': \(Self.describe(rc))")
         }
     }
 

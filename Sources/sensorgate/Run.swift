@@ -11,7 +11,7 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The device profile (YAML or JSON).", valueName: "FILE"))
     var profile: String
 
-    @Option(name: .long, help: ArgumentHelp("Broker URL overriding mqtt.broker: mqtt://host:port or mqtts://host:port.", valueName: "URL"))
+    @Option(name: .long, help: ArgumentHelp("Broker URL overriding mqtt.broker: mqtt://host:port or mqtts://host:port (no user name or password in it: they come from mqtt.username and mqtt.password_file).", valueName: "URL"))
     var broker: String?
 
     @Flag(name: .long, help: "Use the simulator (driven by the profile's simulation: section) instead of the kernel's GPIO and I2C.")
