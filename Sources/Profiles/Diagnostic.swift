@@ -22,7 +22,8 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 
 /// Why a profile could not be loaded.
 public enum ProfileLoadError: Error, Sendable {
-    /// The file could not be read at all (missing, a directory, no permission).
+    /// The file could not be read at all (missing, no permission, not a regular file,
+    /// over the size limit).
     /// `sensorgate validate` exits 2.
     case unreadable(path: String, reason: String)
     /// The file was read but is not a valid profile: every problem found, in file order.

@@ -31,6 +31,7 @@ public enum ProfileLoader {
 
     /// Validates text; `path` is used in diagnostics and to pick YAML vs JSON.
     public static func load(text: String, path: String) throws(ProfileLoadError) -> Profile {
+        let text = withoutByteOrderMark(text)
         let document = isJSON(path: path, text: text)
             ? JSONReader.read(text, file: path)
             : YAMLReader.read(text, file: path)
@@ -64,6 +65,15 @@ public enum ProfileLoader {
 
     // MARK: Format
 
+    /// Editors on Windows start UTF-8 files with U+FEFF. It is no character of the
+    /// profile: libyaml, told the encoding, would take it for content, and columns on the
+    /// first line count from after it, as the editor shows them.
+    static func withoutByteOrderMark(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.first == "\u{FEFF}" else { return text }
+        return String(scalars[scalars.index(after: scalars.startIndex)...])
+    }
+
     /// `.json` is JSON and `.yaml`/`.yml` YAML; anything else is JSON if it starts with `{` or `[`.
     static func isJSON(path: String, text: String) -> Bool {
         let name = path.split(separator: "/").last.map(String.init) ?? path
@@ -80,29 +90,61 @@ public enum ProfileLoader {
 
     // MARK: Files
 
-    /// Profiles are small; anything over this is not one.
-    static let maximumFileSize = 16 << 20
+    /// Profiles are a few KB; a file over this is not one, and reading it whole would
+    /// only cost memory (DeviceProfiles/README.md, "Limits").
+    static let maximumFileSize = 1 << 20
 
+    /// The file's bytes, if it is a regular file of at most ``maximumFileSize`` bytes.
+    ///
+    /// The kind of file is checked before it is opened: opening a FIFO for reading
+    /// waits for a writer, and a device or socket never ends, so `validate` and `run`
+    /// would hang. `O_NONBLOCK` covers a FIFO put in the file's place between the check
+    /// and the open, and the opened file is checked again.
     private static func readFile(_ path: String) -> Result<[UInt8], ReadFailure> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(ReadFailure(String(cString: strerror(errno)))) }
-        defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { return .failure(ReadFailure(String(cString: strerror(errno)))) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { return .failure(ReadFailure("is a directory")) }
+        guard stat(path, &info) == 0 else { return .failure(.lastError()) }
+        if let failure = refusal(info) { return .failure(failure) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { return .failure(.lastError()) }
+        defer { close(fd) }
+        guard fstat(fd, &info) == 0 else { return .failure(.lastError()) }
+        if let failure = refusal(info) { return .failure(failure) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                return .failure(ReadFailure(String(cString: strerror(errno))))
+                return .failure(.lastError())
             }
             if count == 0 { break }
             bytes += chunk[0..<count]
-            if bytes.count > maximumFileSize { return .failure(ReadFailure("larger than \(maximumFileSize >> 20) MiB")) }
+            // The file may grow after fstat.
+            if bytes.count > maximumFileSize { return .failure(tooLarge(bytes.count, orMore: true)) }
         }
         return .success(bytes)
+    }
+
+    /// Why a file of this kind or size is not read, or nil to read it.
+    private static func refusal(_ info: stat) -> ReadFailure? {
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            guard info.st_size <= maximumFileSize else { return tooLarge(Int(info.st_size), orMore: false) }
+            return nil
+        case S_IFDIR: return ReadFailure("is a directory")
+        case S_IFIFO: kind = "a FIFO (named pipe)"
+        case S_IFCHR: kind = "a character device"
+        case S_IFBLK: kind = "a block device"
+        case S_IFSOCK: kind = "a socket"
+        default: kind = "not a file"
+        }
+        return ReadFailure("is \(kind), not a regular file; a profile must be a regular file")
+    }
+
+    private static func tooLarge(_ size: Int, orMore: Bool) -> ReadFailure {
+        ReadFailure("the file is \(size)\(orMore ? " or more" : "") bytes, larger than the "
+                    + "\(maximumFileSize >> 20) MiB a profile may have")
     }
 
     /// The text, or where its first invalid UTF-8 byte is.
@@ -116,8 +158,11 @@ public enum ProfileLoader {
         while true {
             switch decoder.decode(&iterator) {
             case .scalarValue(let scalar):
+                let isByteOrderMark = scalar == "\u{FEFF}" && scalars.isEmpty
                 scalars.append(scalar)
-                if scalar == "\n" && previousCR {
+                if isByteOrderMark {
+                    // Not a column: see withoutByteOrderMark.
+                } else if scalar == "\n" && previousCR {
                     // CR LF: one line break, counted at the CR.
                 } else if SourceText.isBreak(scalar) {
                     line += 1
@@ -137,6 +182,9 @@ public enum ProfileLoader {
     private struct ReadFailure: Error {
         var reason: String
         init(_ reason: String) { self.reason = reason }
+
+        /// The reason of the call that just failed (`No such file or directory`).
+        static func lastError() -> ReadFailure { ReadFailure(String(cString: strerror(errno))) }
     }
 
     private struct SourceLocationError: Error {

@@ -81,7 +81,7 @@ struct ReaderTests {
     @Test("deep JSON nesting is refused, not a crash")
     func deepNesting() {
         let text = String(repeating: "[", count: 10_000)
-        #expect(Self.json(text).contains("nesting deeper than"))
+        #expect(Self.json(text).contains("nested deeper than 256 levels"))
     }
 
     @Test("YAML keeps quoted, plain and !!str styles apart")

@@ -15,8 +15,9 @@ struct JSONReader {
         var message: String
     }
 
-    /// Nesting deeper than this is refused rather than risking the stack.
-    private static let maximumDepth = 256
+    /// Objects and arrays nested deeper than this are refused rather than risking the
+    /// stack (of this reader and of the recursive code after it); the same as YAML's.
+    static let maximumDepth = YAMLLimits.maximumDepth
 
     private let scalars: [Unicode.Scalar]
     private var index = 0
@@ -42,7 +43,8 @@ struct JSONReader {
     // MARK: Grammar
 
     private mutating func document() throws(SyntaxError) -> ConfigNode? {
-        if peek == "\u{FEFF}" { advance() }
+        // A byte-order mark is no character of the document: columns start after it.
+        if peek == "\u{FEFF}" { index += 1 }
         skipWhitespace()
         if peek == nil { return nil }
         let root = try value(depth: 0)
@@ -53,14 +55,15 @@ struct JSONReader {
         return root
     }
 
+    /// `depth` counts the objects and arrays around the value.
     private mutating func value(depth: Int) throws(SyntaxError) -> ConfigNode {
-        guard depth < Self.maximumDepth else { throw fail("nesting deeper than \(Self.maximumDepth) levels") }
         let start = location
         switch peek {
-        case "{":
-            return try object(depth: depth)
-        case "[":
-            return try array(depth: depth)
+        case "{", "[":
+            guard depth < Self.maximumDepth else {
+                throw fail("objects and arrays nested deeper than \(Self.maximumDepth) levels")
+            }
+            return peek == "{" ? try object(depth: depth) : try array(depth: depth)
         case "\"":
             return ConfigNode(.scalar(try string(), .quoted), at: start)
         case let s? where s == "-" || ("0"..."9").contains(s):

@@ -30,8 +30,25 @@ enum YAMLReader {
         var context: (text: String, location: SourceLocation)?
         /// A reader error (bad encoding) with the offending value, where known.
         var value: Int32?
+        /// A limit of ``YAMLLimits`` rather than libyaml's syntax.
+        var isLimit = false
+
+        init(problem: String, location: SourceLocation, context: (text: String, location: SourceLocation)?,
+             value: Int32?) {
+            self.problem = problem
+            self.location = location
+            self.context = context
+            self.value = value
+        }
+
+        init(limit problem: String, at location: SourceLocation) {
+            self.init(problem: problem, location: location, context: nil, value: nil)
+            isLimit = true
+        }
 
         func diagnostic(file: String, text: String) -> Diagnostic {
+            if isLimit { return Diagnostic(file: file, line: location.line, column: location.column,
+                                           message: "YAML limit: \(problem)") }
             var message = "YAML syntax: \(problem)"
             if let value, value >= 0 {
                 message += " (U+\(String(UInt32(value), radix: 16, uppercase: true).leftPadded(to: 4)))"
@@ -146,10 +163,31 @@ private struct Event {
 }
 
 /// Builds the tree from events: one document, anchors remembered, merge keys applied.
+///
+/// An alias shares the anchored node's storage, so reading is cheap, but everything
+/// after the reader (duplicate keys, the decoder) walks the tree as if each alias were
+/// written out: nine levels of anchors that each repeat the one before ten times
+/// ("billion laughs") are 600 bytes of text and 10^9 nodes to walk. So every node
+/// carries its expanded size and height, and the reader refuses, at the alias, a
+/// document whose aliases would expand past ``YAMLLimits/aliasExpansionBudget`` nodes
+/// or nest past ``YAMLLimits/maximumDepth`` levels, before anything is walked. The
+/// depth limit also keeps this recursive builder (and the recursive code after it)
+/// far from the end of the stack.
 private struct TreeBuilder {
+    /// A node with what walking it costs once aliases are expanded.
+    struct Built {
+        var node: ConfigNode
+        /// Nodes in the subtree with every alias written out, this node included.
+        var size: Int
+        /// Lists and mappings on the deepest path of the expanded subtree (0 for a scalar).
+        var height: Int
+    }
+
     let file: String
     var diagnostics: [Diagnostic] = []
-    private var anchors: [String: ConfigNode] = [:]
+    private var anchors: [String: Built] = [:]
+    /// Nodes produced so far by expanding aliases (an alias of an alias counts in full).
+    private var aliasNodes = 0
 
     init(file: String) { self.file = file }
 
@@ -157,7 +195,7 @@ private struct TreeBuilder {
         var event = try events.next()
         if case .streamStart = event.kind { event = try events.next() }
         guard case .documentStart = event.kind else { return nil }  // an empty stream
-        let root = try node(try events.next(), &events)
+        let root = try node(try events.next(), &events, depth: 0).node
         _ = try events.next()  // document end
         let after = try events.next()
         if case .documentStart = after.kind {
@@ -167,58 +205,97 @@ private struct TreeBuilder {
         return root
     }
 
-    private mutating func node(_ event: Event, _ events: inout EventStream) throws(YAMLReader.SyntaxError) -> ConfigNode {
-        let built: ConfigNode
+    /// `depth` counts the lists and mappings around the node.
+    private mutating func node(_ event: Event, _ events: inout EventStream,
+                               depth: Int) throws(YAMLReader.SyntaxError) -> Built {
+        let built: Built
         switch event.kind {
         case .scalar(let text, let quoted, _):
-            built = ConfigNode(.scalar(text, quoted ? .quoted : .plain), at: event.location)
+            built = Built(node: ConfigNode(.scalar(text, quoted ? .quoted : .plain), at: event.location), size: 1, height: 0)
         case .alias(let name):
             guard let anchored = anchors[name] else {
                 // libyaml's composer words it so; its event parser leaves the check to us.
                 throw YAMLReader.SyntaxError(problem: "found undefined alias '*\(name)'", location: event.location,
                                              context: nil, value: nil)
             }
+            try checkExpansion(of: name, anchored, depth: depth, at: event.location)
             return anchored
         case .sequenceStart:
+            try checkDepth(depth, at: event.location)
             var items: [ConfigNode] = []
+            var size = 1
+            var height = 0
             while true {
                 let next = try events.next()
                 if case .sequenceEnd = next.kind { break }
-                items.append(try node(next, &events))
+                let item = try node(next, &events, depth: depth + 1)
+                items.append(item.node)
+                size += item.size
+                height = max(height, item.height)
             }
-            built = ConfigNode(.sequence(items), at: event.location)
+            built = Built(node: ConfigNode(.sequence(items), at: event.location), size: size, height: height + 1)
         case .mappingStart:
-            built = try mapping(at: event.location, &events)
+            try checkDepth(depth, at: event.location)
+            built = try mapping(at: event.location, &events, depth: depth)
         default:
-            built = ConfigNode(.scalar("", .plain), at: event.location)
+            built = Built(node: ConfigNode(.scalar("", .plain), at: event.location), size: 1, height: 0)
         }
         if let anchor = event.anchor { anchors[anchor] = built }
         return built
     }
 
-    private mutating func mapping(at location: SourceLocation, _ events: inout EventStream) throws(YAMLReader.SyntaxError) -> ConfigNode {
+    private func checkDepth(_ depth: Int, at location: SourceLocation) throws(YAMLReader.SyntaxError) {
+        guard depth < YAMLLimits.maximumDepth else {
+            throw YAMLReader.SyntaxError(
+                limit: "lists and mappings nested deeper than \(YAMLLimits.maximumDepth) levels", at: location)
+        }
+    }
+
+    private mutating func checkExpansion(of name: String, _ anchored: Built, depth: Int,
+                                         at location: SourceLocation) throws(YAMLReader.SyntaxError) {
+        if depth + anchored.height > YAMLLimits.maximumDepth {
+            throw YAMLReader.SyntaxError(
+                limit: "the alias '*\(name)' nests lists and mappings deeper than \(YAMLLimits.maximumDepth) levels",
+                at: location)
+        }
+        // Never more than the budget plus the file's own nodes, so this cannot overflow.
+        aliasNodes += anchored.size
+        if aliasNodes > YAMLLimits.aliasExpansionBudget {
+            throw YAMLReader.SyntaxError(
+                limit: "the alias '*\(name)' takes the nodes produced by aliases past \(YAMLLimits.aliasExpansionBudget) "
+                    + "(each alias counts every node it repeats, aliases inside it included)",
+                at: location)
+        }
+    }
+
+    private mutating func mapping(at location: SourceLocation, _ events: inout EventStream,
+                                  depth: Int) throws(YAMLReader.SyntaxError) -> Built {
         var pairs: [ConfigPair] = []
         var merged: [ConfigPair] = []
+        var size = 1
+        var height = 0
         while true {
             let keyEvent = try events.next()
             if case .mappingEnd = keyEvent.kind { break }
-            let key = try node(keyEvent, &events)
-            let value = try node(try events.next(), &events)
+            let key = try node(keyEvent, &events, depth: depth + 1)
+            let value = try node(try events.next(), &events, depth: depth + 1)
+            size += key.size + value.size
+            height = max(height, key.height, value.height)
             if case .scalar(_, _, let isMerge) = keyEvent.kind, isMerge {
-                merged += mergeSources(value)
+                merged += mergeSources(value.node)
                 continue
             }
-            guard case .scalar(let name, _) = key.value else {
-                report(key.location, "a mapping key must be text, got \(key.found)")
+            guard case .scalar(let name, _) = key.node.value else {
+                report(key.node.location, "a mapping key must be text, got \(key.node.found)")
                 continue
             }
-            pairs.append(ConfigPair(key: name, keyLocation: key.location, value: value))
+            pairs.append(ConfigPair(key: name, keyLocation: key.node.location, value: value.node))
         }
         // Merge keys (`<<: *defaults`): keys written in the mapping win.
         for pair in merged where !pairs.contains(where: { $0.key == pair.key }) {
             pairs.append(pair)
         }
-        return ConfigNode(.mapping(pairs), at: location)
+        return Built(node: ConfigNode(.mapping(pairs), at: location), size: size, height: height + 1)
     }
 
     private mutating func mergeSources(_ value: ConfigNode) -> [ConfigPair] {

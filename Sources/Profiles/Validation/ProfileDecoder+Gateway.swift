@@ -17,7 +17,7 @@ extension ProfileDecoder {
         guard let gateway = validator.mapping(field, keys: Self.gatewayKeys) else { return nil }
         let id = gateway.required("id", validator).flatMap(validator.identifier)
         let board = gateway.optional("board").flatMap { validator.choice($0, Self.boards.map { ($0, $0) }) }
-        let stateDirectory = gateway.optional("state_dir").flatMap { validator.text($0, what: "a directory path") }
+        let stateDirectory = gateway.optional("state_dir").flatMap { validator.path($0, what: "a directory path") }
         guard let id else { return nil }
         return GatewaySettings(id: id, board: board, stateDirectory: stateDirectory ?? Self.defaultStateDirectory)
     }
@@ -43,13 +43,17 @@ extension ProfileDecoder {
                 }
             }
         }
-        let clientID = mqtt.optional("client_id").flatMap { validator.text($0, what: "a client id") }
+        let clientID = mqtt.optional("client_id").flatMap {
+            validator.text($0, what: "a client id", maximumBytes: ProfileLimits.maximumClientIDBytes)
+        }
         let topicPrefix = mqtt.optional("topic_prefix").flatMap { topicLevels($0) }
         let qos = mqtt.optional("qos").flatMap(qos)
         let retain = mqtt.optional("retain").flatMap(validator.bool)
         let keepalive = mqtt.optional("keepalive").flatMap(keepalive)
-        let username = mqtt.optional("username").flatMap { validator.text($0, what: "a user name") }
-        let passwordFile = mqtt.optional("password_file").flatMap { validator.text($0, what: "a file path") }
+        let username = mqtt.optional("username").flatMap {
+            validator.text($0, what: "a user name", maximumBytes: ProfileLimits.maximumUsernameBytes)
+        }
+        let passwordFile = mqtt.optional("password_file").flatMap { validator.path($0, what: "a file path") }
         if let field = mqtt.optional("password_file"), username == nil, !mqtt.contains("username") {
             validator.report(at: field.location, field.path, "a password needs a user name: add mqtt.username")
         }
@@ -103,14 +107,15 @@ extension ProfileDecoder {
             validator.expected(what, field)
             return nil
         }
+        guard validator.within(ProfileLimits.maximumTopicPrefixBytes, bytes: text.utf8.count, field) else { return nil }
         return text
     }
 
     private func decodeTLS(_ field: Field, broker: BrokerURL?) -> TLSSettings? {
         guard let tls = validator.mapping(field, keys: ["ca_file", "cert_file", "key_file"]) else { return nil }
-        let caFile = tls.optional("ca_file").flatMap { validator.text($0, what: "a file path") }
-        let certFile = tls.optional("cert_file").flatMap { validator.text($0, what: "a file path") }
-        let keyFile = tls.optional("key_file").flatMap { validator.text($0, what: "a file path") }
+        let caFile = tls.optional("ca_file").flatMap { validator.path($0, what: "a file path") }
+        let certFile = tls.optional("cert_file").flatMap { validator.path($0, what: "a file path") }
+        let keyFile = tls.optional("key_file").flatMap { validator.path($0, what: "a file path") }
         if tls.contains("cert_file") != tls.contains("key_file") {
             let missing = tls.contains("cert_file") ? "key_file" : "cert_file"
             validator.report(at: tls.location, tls.path,
@@ -124,7 +129,7 @@ extension ProfileDecoder {
 
     private func decodeOutbox(_ field: Field) -> OutboxSettings? {
         guard let outbox = validator.mapping(field, keys: ["path", "max_messages"]) else { return nil }
-        let path = outbox.required("path", validator).flatMap { validator.text($0, what: "a directory path") }
+        let path = outbox.required("path", validator).flatMap { validator.path($0, what: "a directory path") }
         let maxMessages = outbox.optional("max_messages").flatMap { validator.integer($0, in: 1...100_000_000) }
         guard let path else { return nil }
         return OutboxSettings(path: path, maxMessages: maxMessages ?? 1_000_000)

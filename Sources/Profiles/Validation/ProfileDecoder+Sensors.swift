@@ -178,6 +178,9 @@ extension ProfileDecoder {
             validator.expected(what, field)
             return nil
         }
+        guard validator.within(ProfileLimits.maximumIDLength, characters: text.unicodeScalars.count, field) else {
+            return nil
+        }
         return text
     }
 

@@ -115,7 +115,44 @@ final class Validator {
             expected(what, field)
             return nil
         }
+        guard within(ProfileLimits.maximumIDLength, characters: text.unicodeScalars.count, field) else { return nil }
         return text
+    }
+
+    /// Text of at most `limit` UTF-8 bytes, without NUL (C strings end there).
+    func text(_ field: Field, what: String, maximumBytes limit: Int) -> String? {
+        guard let text = text(field, what: what) else { return nil }
+        guard !text.unicodeScalars.contains("\0") else {
+            report(at: field.location, field.path, "expected \(what) without a NUL character")
+            return nil
+        }
+        guard within(limit, bytes: text.utf8.count, field) else { return nil }
+        return text
+    }
+
+    /// A file or directory path the kernel takes: see ``ProfileLimits``.
+    func path(_ field: Field, what: String) -> String? {
+        guard let path = text(field, what: what, maximumBytes: ProfileLimits.maximumPathBytes) else { return nil }
+        let limit = ProfileLimits.maximumPathComponentBytes
+        if let long = path.split(separator: "/").first(where: { $0.utf8.count > limit }) {
+            report(at: field.location, field.path,
+                   "a name in the path is \(long.utf8.count) bytes long, more than the \(limit) a file name may have")
+            return nil
+        }
+        return path
+    }
+
+    /// Reports a value over a length limit by its length: the value itself may be huge.
+    func within(_ limit: Int, characters: Int, _ field: Field) -> Bool {
+        guard characters > limit else { return true }
+        report(at: field.location, field.path, "expected at most \(limit) characters, got \(characters) (see Limits in DeviceProfiles/README.md)")
+        return false
+    }
+
+    func within(_ limit: Int, bytes: Int, _ field: Field) -> Bool {
+        guard bytes > limit else { return true }
+        report(at: field.location, field.path, "expected at most \(limit) bytes of UTF-8, got \(bytes) (see Limits in DeviceProfiles/README.md)")
+        return false
     }
 
     static func isIdentifier(_ text: String) -> Bool {
