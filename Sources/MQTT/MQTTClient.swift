@@ -12,8 +12,9 @@ import SensorgateCore
 ///
 /// The MQTT socket is watched by the loop (`mosquitto_loop_read`/`_write` when it is
 /// ready, `mosquitto_loop_misc` on a keepalive timer), `TCP_NODELAY` is set, and a
-/// lost or refused connection is retried with exponential backoff, one log line per
-/// attempt. While the broker is unreachable, published messages wait in a bounded
+/// lost or refused connection is retried with exponential backoff (``ReconnectSchedule``),
+/// one log line per failure naming the attempt that follows. A broker that sends nothing
+/// for 1.5 x keepalive is given up (``BrokerSilence``). While the broker is unreachable, published messages wait in a bounded
 /// in-memory buffer (``MQTTClientConfiguration/maxBuffered``): past it, the oldest are
 /// dropped and counted. QoS 1/2 messages already handed to libmosquitto are re-sent by
 /// it after a reconnect.
@@ -48,11 +49,15 @@ public final class MQTTClient {
     private let handle: OpaquePointer
     private var registeredFD: Int32 = -1
     private var interest: EventLoop.Interest = []
-    private var keepaliveTimer: EventLoop.TimerID?
+    private var livenessTimer: EventLoop.TimerID?
     private var connectTimer: EventLoop.TimerID?
     private var reconnectTimer: EventLoop.TimerID?
     private var everConnected = false
-    private var attempt = 0
+    /// After the first `mosquitto_connect_async`, libmosquitto knows the broker and every
+    /// later try is a `mosquitto_reconnect_async`.
+    private var brokerConfigured = false
+    private var reconnects: ReconnectSchedule
+    private var silence: BrokerSilence
     private var buffer = MessageRing()
     private var unacknowledged = Set<Int32>()
     private var subscriptions: [(String, Int32)] = []
@@ -68,6 +73,8 @@ public final class MQTTClient {
         self.configuration = configuration
         self.loop = loop
         self.logger = logger
+        reconnects = ReconnectSchedule(minimum: configuration.reconnectMinDelay, maximum: configuration.reconnectMaxDelay)
+        silence = BrokerSilence(keepalive: configuration.keepalive, lastHeard: loop.now())
         buffer.capacity = max(1, configuration.maxBuffered)
         try check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "TCP_NODELAY")
         try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311)), "protocol version")
@@ -121,6 +128,8 @@ public final class MQTTClient {
 
     static func describe(_ rc: Int32) -> String {
         if rc == MOSQ_ERR_ERRNO.rawValue { return String(cString: strerror(errno)) }
+        // libmosquitto 2.0.11's mosquitto_strerror has no text for its own keepalive code.
+        if rc == MOSQ_ERR_KEEPALIVE.rawValue { return "the broker did not answer a keepalive ping" }
         return String(cString: mosquitto_strerror(rc))
     }
 
@@ -143,13 +152,14 @@ public final class MQTTClient {
 
     private func connect() {
         state = .connecting
-        attempt += 1
         let rc: Int32
-        if everConnected || attempt > 1 {
+        if brokerConfigured {
             rc = mosquitto_reconnect_async(handle)
         } else {
             rc = mosquitto_connect_async(handle, configuration.host, Int32(configuration.port),
                                          Int32(configuration.keepalive.nanoseconds / 1_000_000_000))
+            // Only invalid arguments (a keepalive under 5 s, say) leave the broker unset.
+            brokerConfigured = rc != MOSQ_ERR_INVAL.rawValue
         }
         guard rc == MOSQ_ERR_SUCCESS.rawValue else {
             failedAttempt(Self.describe(rc))
@@ -167,19 +177,18 @@ public final class MQTTClient {
     private func failedAttempt(_ reason: String) {
         statistics.connectFailures += 1
         cancelTimer(&connectTimer)
-        let delay = backoffDelay()
-        logger.warning("broker \(brokerDescription) unreachable (\(reason)); attempt \(attempt), retrying in \(delay)")
+        let next = reconnects.next(jitter: Double.random(in: 0...1))
+        logger.warning("broker \(brokerDescription) unreachable (\(reason)); reconnect attempt \(next.attempt) in \(next.delay.readableDescription)")
         onDisconnect(reason)
-        scheduleReconnect(after: delay)
+        scheduleReconnect(after: next.delay)
     }
 
-    private func backoffDelay() -> Interval {
-        let exponent = min(attempt - 1, 16)
-        let base = configuration.reconnectMinDelay.nanoseconds << Int64(exponent)
-        let capped = min(base, configuration.reconnectMaxDelay.nanoseconds)
-        // Up to 20% jitter, so a fleet of gateways does not reconnect in lockstep.
-        let jitter = Int64(Double(capped) * 0.2 * Double(UInt32.random(in: 0...UInt32.max)) / Double(UInt32.max))
-        return Interval(nanoseconds: capped - jitter)
+    /// An established connection ended: by libmosquitto's word or by ``BrokerSilence``.
+    private func connectionLost(_ reason: String) {
+        let next = reconnects.next(jitter: Double.random(in: 0...1))
+        logger.warning("lost connection to \(brokerDescription): \(reason); \(unacknowledged.count) unacknowledged messages will be re-sent; reconnect attempt \(next.attempt) in \(next.delay.readableDescription)")
+        onDisconnect(reason)
+        scheduleReconnect(after: next.delay)
     }
 
     private func scheduleReconnect(after delay: Interval) {
@@ -201,26 +210,24 @@ public final class MQTTClient {
         let wasReconnect = everConnected
         state = .connected
         everConnected = true
-        attempt = 0
+        reconnects.reset()
+        silence.heard(at: loop.now())
         statistics.connects += 1
         logger.info("\(wasReconnect ? "reconnected" : "connected") to \(brokerDescription) as '\(LogText.escaped(configuration.clientID))'")
         for (topic, qos) in subscriptions { mosquitto_subscribe(handle, nil, topic, qos) }
         onConnect()
         drainBuffer()
-        scheduleKeepalive()
+        scheduleLivenessCheck()
     }
 
     private func disconnected(rc: Int32) {
         forgetSocket()
-        cancelTimer(&keepaliveTimer)
+        cancelTimer(&livenessTimer)
         switch state {
         case .disconnecting, .stopped:
             return
         case .connected:
-            logger.warning("lost connection to \(brokerDescription): \(Self.describe(rc)); \(unacknowledged.count) unacknowledged messages will be re-sent")
-            onDisconnect(Self.describe(rc))
-            attempt = 1
-            scheduleReconnect(after: configuration.reconnectMinDelay)
+            connectionLost(Self.describe(rc))
         case .connecting:
             failedAttempt(Self.describe(rc))
         case .idle, .waitingToReconnect:
@@ -266,6 +273,7 @@ public final class MQTTClient {
     }
 
     private func socketReady(_ readiness: EventLoop.Readiness) {
+        if readiness.readable { silence.heard(at: loop.now()) }
         if readiness.readable || readiness.failed {
             if mosquitto_loop_read(handle, 1) != MOSQ_ERR_SUCCESS.rawValue, registeredFD >= 0, mosquitto_socket(handle) < 0 {
                 // The disconnect callback has run and handled the state.
@@ -285,16 +293,33 @@ public final class MQTTClient {
         checkShutdownProgress()
     }
 
-    private func scheduleKeepalive() {
-        cancelTimer(&keepaliveTimer)
-        let period = Interval(nanoseconds: max(configuration.keepalive.nanoseconds / 4, 1_000_000_000))
-        keepaliveTimer = loop.schedule(after: period) { [unowned self] in
-            keepaliveTimer = nil
+    /// Runs libmosquitto's misc function (its PINGREQ) often enough for the answer to
+    /// arrive before ``BrokerSilence/limit``, and gives the connection up at that limit.
+    private func scheduleLivenessCheck() {
+        cancelTimer(&livenessTimer)
+        livenessTimer = loop.schedule(at: silence.nextCheck(after: loop.now())) { [unowned self] in
+            livenessTimer = nil
             guard state == .connected || state == .disconnecting else { return }
+            if state == .connected, let reason = silence.verdict(at: loop.now()) {
+                abandonSilentConnection(reason)
+                return
+            }
             _ = mosquitto_loop_misc(handle)
+            // The misc function may have closed the socket and run the disconnect callback.
+            guard state == .connected || state == .disconnecting else { return }
             updateInterest()
-            if state == .connected { scheduleKeepalive() }
+            if state == .connected { scheduleLivenessCheck() }
         }
+    }
+
+    /// The broker is silent but its TCP connection stands: stop watching the socket and
+    /// shut it down so nothing more is read from it; the reconnect closes it for good
+    /// (`mosquitto_reconnect_async` closes the old socket before opening the new one).
+    private func abandonSilentConnection(_ reason: String) {
+        let fd = mosquitto_socket(handle)
+        forgetSocket()
+        if fd >= 0 { shutDownBothWays(fd) }
+        connectionLost(reason)
     }
 
     private func cancelTimer(_ timer: inout EventLoop.TimerID?) {
@@ -409,4 +434,10 @@ public final class MQTTClient {
             send(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain)
         }
     }
+}
+
+/// `shutdown(2)` on a socket; at file scope because ``MQTTClient/shutdown(timeout:final:completion:)``
+/// hides the C function inside the class. A failure leaves a socket the reconnect closes anyway.
+private func shutDownBothWays(_ fd: Int32) {
+    _ = shutdown(fd, Int32(SHUT_RDWR))
 }

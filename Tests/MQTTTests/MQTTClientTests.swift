@@ -7,50 +7,6 @@ import Runtime
 import SensorgateCore
 import Testing
 
-/// The broker `Tests/run` started; these tests need it.
-private let brokerPort: Int? = {
-    guard let value = getenv("SENSORGATE_TEST_BROKER") else { return nil }
-    return String(cString: value).split(separator: ":").last.flatMap { Int($0) }
-}()
-
-/// Runs an event loop on its own thread for the duration of `body`.
-private final class LoopHost: @unchecked Sendable {
-    let loop: EventLoop
-    private var thread = pthread_t()
-
-    init() throws {
-        loop = try EventLoop()
-        let retained = Unmanaged.passRetained(loop)
-        pthread_create(&thread, nil, { argument in
-            let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
-            loop.run()
-            return nil
-        }, retained.toOpaque())
-    }
-
-    func stop() {
-        loop.stop()
-        pthread_join(thread, nil)
-    }
-}
-
-private final class Box<T>: @unchecked Sendable {
-    private let lock = Mutex()
-    private var value: T
-    init(_ value: T) { self.value = value }
-    func update(_ body: (inout T) -> Void) { lock.withLock { body(&value) } }
-    var current: T { lock.withLock { value } }
-}
-
-private func waitFor(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = SystemClock().now() + .seconds(seconds)
-    while SystemClock().now() < deadline {
-        if condition() { return true }
-        usleep(10_000)
-    }
-    return condition()
-}
-
 @Suite("MQTTClient against mosquitto", .enabled(if: brokerPort != nil, "needs SENSORGATE_TEST_BROKER (Tests/run starts one)"))
 struct MQTTClientTests {
     @Test("publishes QoS 1 in order through the broker back to its own subscription, all acknowledged")
