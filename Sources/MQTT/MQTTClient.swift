@@ -13,7 +13,7 @@ import SensorgateCore
 /// The MQTT socket is watched by the loop (`mosquitto_loop_read`/`_write` when it is
 /// ready, `mosquitto_loop_misc` on a keepalive timer), `TCP_NODELAY` is set, and a
 /// lost or refused connection is retried with exponential backoff (``ReconnectSchedule``),
-/// one log line per failure naming the attempt that follows. A broker that sends nothing
+/// one log line per failure naming the attempt that failed and the one that follows. A broker that sends nothing
 /// for 1.5 x keepalive is given up (``BrokerSilence``). While the broker is unreachable, published messages wait in a bounded
 /// in-memory buffer (``MQTTClientConfiguration/maxBuffered``): past it, the oldest are
 /// dropped and counted. QoS 1/2 messages already handed to libmosquitto are re-sent by
@@ -177,8 +177,11 @@ public final class MQTTClient {
     private func failedAttempt(_ reason: String) {
         statistics.connectFailures += 1
         cancelTimer(&connectTimer)
+        // Each line names the attempt that failed (none for the first connection) and the next.
+        let failed = reconnects.attempts
         let next = reconnects.next(jitter: Double.random(in: 0...1))
-        logger.warning("broker \(brokerDescription) unreachable (\(reason)); reconnect attempt \(next.attempt) in \(next.delay.readableDescription)")
+        let failure = failed == 0 ? "" : " reconnect attempt \(failed) failed;"
+        logger.warning("broker \(brokerDescription) unreachable (\(reason));\(failure) reconnect attempt \(next.attempt) in \(next.delay.readableDescription)")
         onDisconnect(reason)
         scheduleReconnect(after: next.delay)
     }
