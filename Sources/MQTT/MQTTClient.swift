@@ -13,10 +13,10 @@ import SensorgateCore
 /// The MQTT socket is watched by the loop (`mosquitto_loop_read`/`_write` when it is
 /// ready, `mosquitto_loop_misc` on a keepalive timer), `TCP_NODELAY` is set, and a
 /// lost or refused connection is retried with exponential backoff (``ReconnectSchedule``),
-/// one log line per failure naming the attempt that failed and the one that follows. A broker that sends nothing
-/// for 1.5 x keepalive is given up (``BrokerSilence``). While the broker is unreachable, published messages wait in a bounded
-/// in-memory buffer (``MQTTClientConfiguration/maxBuffered``): past it, the oldest are
-/// dropped and counted. QoS 1/2 messages already handed to libmosquitto are re-sent by
+/// one log line per failure naming the attempt that failed and the one that follows. A
+/// broker that sends nothing for 1.5 x keepalive is given up (``BrokerSilence``). While
+/// the broker is unreachable, published messages wait in a bounded in-memory buffer
+/// (``MQTTClientConfiguration/maxBuffered``): past it, the oldest are dropped and counted. QoS 1/2 messages already handed to libmosquitto are re-sent by
 /// it after a reconnect.
 ///
 /// Loop-confined: create, use and shut it down on the loop thread only.
