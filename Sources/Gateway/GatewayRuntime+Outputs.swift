@@ -42,6 +42,11 @@ extension GatewayRuntime {
     }
 
     func stopOutputs() {
+        // A pulse under way must not end after `offline` and move the line off its safe value.
+        for output in outputs {
+            output.pulseTimer.arm(nil, on: loop) {}
+            output.pulseReturn = nil
+        }
         for output in outputs where output.value != output.spec.safe {
             do {
                 try output.request.setValue(output.spec.safe, offset: output.offset)
@@ -60,6 +65,12 @@ extension GatewayRuntime {
     /// payload longer than ``OutputCommand/maxBytes`` is refused before it is decoded,
     /// so a large command is held once (as received) and never copied for a message.
     func received(topic: String, payload: [UInt8]) {
+        // While stopping, outputs are at their safe values and `offline` is on its way:
+        // a command is neither acted on nor answered (not even on `<prefix>/error`).
+        guard !shuttingDown else {
+            logger.debug("ignored a command on \(LogText.escaped(topic)): stopping")
+            return
+        }
         guard let output = outputs.first(where: { topics.command($0.spec.id) == topic }) else {
             rejectCommand(topic: topic, payload: payload, "no output has the command topic '\(LogText.escaped(topic))'")
             return

@@ -29,7 +29,9 @@ final class GatewayRuntime: @unchecked Sendable {
     var outputs: [OutputLine] = []
     var workers: [I2CBusWorker] = []
     var utcResyncTimer = DeadlineTimer()
-    private var shuttingDown = false
+    /// Set when stopping begins: commands are no longer acted on or answered, so nothing
+    /// about them can be published after `offline`.
+    private(set) var shuttingDown = false
 
     /// Statistics for logs and tests.
     var edgesSeen: UInt64 = 0

@@ -28,9 +28,9 @@ public struct GatewayOptions: Sendable {
 }
 
 /// The gateway as a swift-service-lifecycle `Service`: its event loop runs on a
-/// dedicated thread; graceful shutdown (SIGTERM/SIGINT through the `ServiceGroup`)
-/// asks the loop to stop sensors, set outputs safe, flush, publish `offline` and
-/// disconnect, and `run()` returns when that is done.
+/// dedicated thread; a stopping signal (``GatewaySignals``) or the `ServiceGroup`'s
+/// graceful shutdown asks the loop to stop sensors, set outputs safe, flush, publish
+/// `offline` and disconnect, and `run()` returns when that is done.
 public final class GatewayService: Service, @unchecked Sendable {
     private let options: GatewayOptions
     private let logger: Logger
@@ -59,6 +59,11 @@ public final class GatewayService: Service, @unchecked Sendable {
     public func run() async throws {
         let loop = self.loop
         let runtime = self.runtime
+        let logger = self.logger
+        GatewaySignals.handle(logger: logger) { name in
+            logger.info("received \(name): stopping")
+            loop.execute { runtime.shutdown { loop.stop() } }
+        }
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

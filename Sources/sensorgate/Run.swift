@@ -6,7 +6,7 @@ import ServiceLifecycle
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the gateway until SIGINT or SIGTERM, then flush, publish offline and exit 0.")
+        abstract: "Run the gateway until SIGTERM, SIGINT, SIGQUIT, SIGUSR1 or SIGUSR2, then set outputs safe, flush, publish offline and exit 0; SIGHUP is ignored.")
 
     @Option(name: .long, help: ArgumentHelp("The device profile (YAML or JSON).", valueName: "FILE"))
     var profile: String
@@ -54,8 +54,11 @@ struct Run: AsyncParsableCommand {
             throw ExitStatus.failure
         }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: gateway)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            // The gateway also ends by itself (on a signal it takes): that is a clean end.
+            services: [.init(service: gateway, successTerminationBehavior: .gracefullyShutdownGroup)],
+            // The gateway takes its signals itself (GatewaySignals, caught from before main):
+            // the group would set them to SIG_IGN and discard one that arrived early.
+            gracefulShutdownSignals: [],
             logger: logger))
         do {
             try await group.run()

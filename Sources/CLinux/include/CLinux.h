@@ -4,4 +4,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
+// The read end of the pipe to which `sensorgate run`'s termination signals are
+// written from the first instant of the process (-1 for other commands).
+int sensorgate_signal_fd(void);
 #endif
