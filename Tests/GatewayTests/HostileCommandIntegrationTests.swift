@@ -6,26 +6,9 @@ import Testing
 /// password is printed.
 @Suite("Hostile commands and secrets (real binary, real mosquitto)")
 struct HostileCommandIntegrationTests {
-    /// A gateway on the demo profile with its subscriber on `<prefix>/#`, once online.
-    private func startGateway(_ base: String) throws -> (gateway: GatewayProcess, subscriber: Subscriber, prefix: String) {
-        let directory = TestEnvironment.temporaryDirectory()
-        let id = TestEnvironment.uniqueID(base)
-        let prefix = "sensorgate/\(id)"
-        let profile = try TestEnvironment.demoProfile(in: directory, id: id)
-        let subscriber = try Subscriber(topic: "\(prefix)/#")
-        try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/probe")
-        let gateway = try GatewayProcess.run(profile: profile, stateDirectory: directory.appendingPathComponent("state"))
-        guard subscriber.wait(timeout: 10, until: { $0.contains { $0.topic == "\(prefix)/status" && $0.payload == "online" } }) else {
-            throw TestFailure("the gateway never came online:\n\(gateway.log)")
-        }
-        // Give the gateway a moment to subscribe to its command topics after connecting.
-        usleep(300_000)
-        return (gateway, subscriber, prefix)
-    }
-
     @Test("a command with a newline and a forged log line: no such line on stderr, no raw escape, the error escaped")
     func forgedLogLine() throws {
-        let (gateway, subscriber, prefix) = try startGateway("forge")
+        let (gateway, subscriber, prefix) = try startOnlineDemoGateway("forge")
         defer { _ = gateway.stop() }
         let forged = "2026-12-01T09:00:00+0000 critical sensorgate : [Gateway] forged line"
         try publish("\(prefix)/fan/set", "bogus\n\(forged)\u{1b}[31m\rred")
@@ -49,7 +32,7 @@ struct HostileCommandIntegrationTests {
 
     @Test("a 1 MB invalid pulse: an error payload and a log line under 2 KB")
     func largePulse() throws {
-        let (gateway, subscriber, prefix) = try startGateway("large")
+        let (gateway, subscriber, prefix) = try startOnlineDemoGateway("large")
         defer { _ = gateway.stop() }
         // Through a file: one argument of a command line holds at most 128 KB.
         let file = TestEnvironment.temporaryDirectory().appendingPathComponent("command.json")

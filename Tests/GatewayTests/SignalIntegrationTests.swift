@@ -5,30 +5,13 @@ import Testing
 /// commands that arrive while it stops.
 @Suite("Signals and stopping (real binary, real mosquitto)")
 struct SignalIntegrationTests {
-    /// A gateway on the demo profile with its subscriber on `<prefix>/#`, once online.
-    private func startGateway(_ base: String) throws -> (gateway: GatewayProcess, subscriber: Subscriber, prefix: String) {
-        let directory = TestEnvironment.temporaryDirectory()
-        let id = TestEnvironment.uniqueID(base)
-        let prefix = "sensorgate/\(id)"
-        let profile = try TestEnvironment.demoProfile(in: directory, id: id)
-        let subscriber = try Subscriber(topic: "\(prefix)/#")
-        try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/probe")
-        let gateway = try GatewayProcess.run(profile: profile, stateDirectory: directory.appendingPathComponent("state"))
-        guard subscriber.wait(timeout: 10, until: { $0.contains { $0.topic == "\(prefix)/status" && $0.payload == "online" } }) else {
-            throw TestFailure("the gateway never came online:\n\(gateway.log)")
-        }
-        // Give the gateway a moment to subscribe to its command topics after connecting.
-        usleep(300_000)
-        return (gateway, subscriber, prefix)
-    }
-
     private func fanStates(_ subscriber: Subscriber, _ prefix: String) -> [Bool] {
         subscriber.messages(on: "\(prefix)/fan").compactMap { $0.json?["value"] as? Bool }
     }
 
     @Test("SIGHUP is logged and ignored: the gateway still answers a command afterwards")
     func hangUpIgnored() throws {
-        let (gateway, subscriber, prefix) = try startGateway("hup")
+        let (gateway, subscriber, prefix) = try startOnlineDemoGateway("hup")
         defer { _ = gateway.stop() }
         kill(gateway.pid, SIGHUP)
         usleep(300_000)
@@ -42,7 +25,7 @@ struct SignalIntegrationTests {
     @Test("SIGUSR1, SIGUSR2, SIGQUIT and SIGINT stop gracefully: safe value, offline, exit 0",
           arguments: [SIGUSR1, SIGUSR2, SIGQUIT, SIGINT])
     func gracefulSignals(signal: Int32) throws {
-        let (gateway, subscriber, prefix) = try startGateway("sig\(signal)")
+        let (gateway, subscriber, prefix) = try startOnlineDemoGateway("sig\(signal)")
         defer { _ = gateway.stop() }
         try publish("\(prefix)/fan/set", "on")
         #expect(subscriber.wait(timeout: 5) { _ in fanStates(subscriber, prefix).last == true }, "\(gateway.log)")
@@ -71,7 +54,7 @@ struct SignalIntegrationTests {
 
     @Test("commands while stopping: nothing about them after offline")
     func commandsWhileStopping() throws {
-        let (gateway, subscriber, prefix) = try startGateway("stopcmd")
+        let (gateway, subscriber, prefix) = try startOnlineDemoGateway("stopcmd")
         defer { _ = gateway.stop() }
         // A pulse that would end after offline, then commands racing the stop.
         try publish("\(prefix)/fan/set", #"{"value": true, "pulse": "300ms"}"#)
