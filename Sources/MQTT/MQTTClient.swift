@@ -34,7 +34,7 @@ public final class MQTTClient {
     }
 
     public let configuration: MQTTClientConfiguration
-    public private(set) var state: State = .idle
+    public internal(set) var state: State = .idle
     public private(set) var statistics = Statistics()
 
     /// Called on every successful connection (first and reconnects), before buffered messages go out.
@@ -44,25 +44,26 @@ public final class MQTTClient {
     /// Called for every message on a subscribed topic.
     public var onMessage: (_ topic: String, _ payload: [UInt8]) -> Void = { _, _ in }
 
-    private let loop: EventLoop
-    private let logger: Logger
-    private let handle: OpaquePointer
-    private var registeredFD: Int32 = -1
+    // Internal rather than private where MQTTClient+Shutdown.swift needs them.
+    let loop: EventLoop
+    let logger: Logger
+    let handle: OpaquePointer
+    var registeredFD: Int32 = -1
     private var interest: EventLoop.Interest = []
     private var livenessTimer: EventLoop.TimerID?
-    private var connectTimer: EventLoop.TimerID?
-    private var reconnectTimer: EventLoop.TimerID?
+    var connectTimer: EventLoop.TimerID?
+    var reconnectTimer: EventLoop.TimerID?
     private var everConnected = false
     /// After the first `mosquitto_connect_async`, libmosquitto knows the broker and every
     /// later try is a `mosquitto_reconnect_async`.
     private var brokerConfigured = false
     private var reconnects: ReconnectSchedule
     private var silence: BrokerSilence
-    private var buffer = MessageRing()
-    private var unacknowledged = Set<Int32>()
+    var buffer = MessageRing()
+    var unacknowledged = Set<Int32>()
     private var subscriptions: [(String, Int32)] = []
-    private var shutdownCompletion: (() -> Void)?
-    private var shutdownDeadline: Timestamp?
+    var shutdownCompletion: (() -> Void)?
+    var shutdownDeadline: Timestamp?
 
     public init(configuration: MQTTClientConfiguration, loop: EventLoop, logger: Logger) throws(MQTTError) {
         MosquittoLibrary.initialise()
@@ -259,7 +260,7 @@ public final class MQTTClient {
         }
     }
 
-    private func forgetSocket() {
+    func forgetSocket() {
         guard registeredFD >= 0 else { return }
         loop.unregister(fd: registeredFD)
         registeredFD = -1
@@ -325,7 +326,7 @@ public final class MQTTClient {
         connectionLost(reason)
     }
 
-    private func cancelTimer(_ timer: inout EventLoop.TimerID?) {
+    func cancelTimer(_ timer: inout EventLoop.TimerID?) {
         if let id = timer { loop.cancel(id) }
         timer = nil
     }
@@ -347,7 +348,7 @@ public final class MQTTClient {
         send(topic: topic, payload: payload, qos: qos, retain: retain)
     }
 
-    private func send(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
+    func send(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
         var mid: Int32 = 0
         let rc = payload.withUnsafeBytes { bytes in
             mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, qos, retain)
@@ -382,59 +383,6 @@ public final class MQTTClient {
         if state == .connected {
             mosquitto_subscribe(handle, nil, topic, qos)
             updateInterest()
-        }
-    }
-
-    // MARK: Shutting down
-
-    /// Delivers what is buffered and unacknowledged (waiting at most `timeout`), sends
-    /// `final` messages (e.g. the retained `offline`), disconnects cleanly and calls
-    /// `completion`. Without a connection, the backlog is reported as undelivered.
-    public func shutdown(timeout: Interval, final: [OutgoingMessage], completion: @escaping () -> Void) {
-        cancelTimer(&reconnectTimer)
-        cancelTimer(&connectTimer)
-        guard state == .connected else {
-            if backlog > 0 {
-                logger.warning("stopping without a broker: \(backlog) messages were not delivered")
-            }
-            state = .stopped
-            forgetSocket()
-            completion()
-            return
-        }
-        for message in final { publish(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain) }
-        state = .disconnecting
-        shutdownCompletion = completion
-        shutdownDeadline = loop.now() + timeout
-        pollShutdown()
-    }
-
-    private func pollShutdown() {
-        checkShutdownProgress()
-        guard shutdownCompletion != nil else { return }
-        loop.schedule(after: .milliseconds(20)) { [unowned self] in pollShutdown() }
-    }
-
-    private func checkShutdownProgress() {
-        guard state == .disconnecting, let completion = shutdownCompletion else { return }
-        drainBufferWhileDisconnecting()
-        let pendingWrite = mosquitto_want_write(handle)
-        let timedOut = shutdownDeadline.map { loop.now() >= $0 } ?? false
-        guard (buffer.isEmpty && unacknowledged.isEmpty && !pendingWrite) || timedOut || registeredFD < 0 else { return }
-        if timedOut, backlog > 0 {
-            logger.warning("shutdown timed out with \(backlog) messages unacknowledged")
-        }
-        shutdownCompletion = nil
-        mosquitto_disconnect(handle)
-        _ = mosquitto_loop_write(handle, 1)
-        forgetSocket()
-        state = .stopped
-        completion()
-    }
-
-    private func drainBufferWhileDisconnecting() {
-        while let message = buffer.popFirst() {
-            send(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain)
         }
     }
 }
