@@ -170,12 +170,3 @@ final class SequenceCounter {
         text.trimmingWhitespace().unicodeScalars.map { $0.escaped(asASCII: true) }.joined()
     }
 }
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
-    }
-}

@@ -1,4 +1,4 @@
-@testable import Gateway
+import Profiles
 import SensorgateCore
 import Testing
 
