@@ -62,25 +62,37 @@ extension GatewayRuntime {
     ///
     /// The payload and the topic come from whoever can publish to the broker: every
     /// message about them quotes them through ``LogText`` (escaped, shortened), and a
-    /// payload longer than ``OutputCommand/maxBytes`` is refused before it is decoded,
-    /// so a large command is held once (as received) and never copied for a message.
-    func received(topic: String, payload: [UInt8]) {
+    /// payload longer than ``OutputCommand/maxBytes`` is refused by its size (the MQTT
+    /// client copies no more than that), so a large command is held once, by libmosquitto.
+    func received(_ message: IncomingMessage) {
+        let topic = message.topic
         // While stopping, outputs are at their safe values and `offline` is on its way:
         // a command is neither acted on nor answered (not even on `<prefix>/error`).
         guard !shuttingDown else {
             logger.debug("ignored a command on \(LogText.escaped(topic)): stopping")
             return
         }
+        // An empty payload is how MQTT deletes a retained message (see below): not a command.
+        guard message.size > 0 else {
+            logger.debug("ignored an empty message on \(LogText.escaped(topic))")
+            return
+        }
+        // A retained command would act at every start, overriding `initial` long after
+        // it was sent: only a command published now acts.
+        guard !message.retained else {
+            ignoreRetainedCommand(message)
+            return
+        }
         guard let output = outputs.first(where: { topics.command($0.spec.id) == topic }) else {
-            rejectCommand(topic: topic, payload: payload, "no output has the command topic '\(LogText.escaped(topic))'")
+            rejectCommand(message, "no output has the command topic '\(LogText.escaped(topic))'")
             return
         }
-        guard payload.count <= OutputCommand.maxBytes else {
-            rejectCommand(topic: topic, payload: payload,
-                          "a command has at most \(OutputCommand.maxBytes) bytes, got \(payload.count); \(OutputCommand.expected)")
+        guard message.size <= OutputCommand.maxBytes, !message.isTruncated else {
+            rejectCommand(message,
+                          "a command has at most \(OutputCommand.maxBytes) bytes, got \(message.size); \(OutputCommand.expected)")
             return
         }
-        let command = OutputCommand.parse(String(decoding: payload, as: UTF8.self))
+        let command = OutputCommand.parse(String(decoding: message.payload, as: UTF8.self))
         // A new command ends a pulse under way; a pulse during a pulse returns to the
         // level from before the first one.
         let before = output.pulseReturn ?? output.value
@@ -93,10 +105,10 @@ extension GatewayRuntime {
             target = value
             pulse = duration
         case .invalid(let reason):
-            rejectCommand(topic: topic, payload: payload, reason)
+            rejectCommand(message, reason)
             return
         }
-        guard drive(output, to: target, topic: topic, payload: payload) else { return }
+        guard drive(output, to: target, for: message) else { return }
         output.pulseTimer.arm(nil, on: loop) {}
         output.pulseReturn = nil
         if let pulse {
@@ -105,17 +117,17 @@ extension GatewayRuntime {
                 output.pulseTimer.fired()
                 guard let back = output.pulseReturn else { return }
                 output.pulseReturn = nil
-                _ = drive(output, to: back, topic: topic, payload: payload)
+                _ = drive(output, to: back, for: message)
             }
         }
     }
 
     /// Sets the line and publishes the new state; on failure reports it on `<prefix>/error`.
-    private func drive(_ output: OutputLine, to value: Bool, topic: String, payload: [UInt8]) -> Bool {
+    private func drive(_ output: OutputLine, to value: Bool, for message: IncomingMessage) -> Bool {
         do {
             try output.request.setValue(value, offset: output.offset)
         } catch {
-            rejectCommand(topic: topic, payload: payload, "output '\(output.spec.id)': \(error)")
+            rejectCommand(message, "output '\(output.spec.id)': \(error)")
             return false
         }
         output.value = value
@@ -129,14 +141,23 @@ extension GatewayRuntime {
         publish(topic: output.topic, payload: payload, qos: Int32(profile.mqtt.qos.rawValue), retain: true)
     }
 
+    /// Reports a retained command once and deletes it from the broker (an empty retained
+    /// message on its topic), so it is not delivered, and reported, at every start. Where
+    /// the broker refuses that publish, the command is still ignored at every start.
+    private func ignoreRetainedCommand(_ message: IncomingMessage) {
+        rejectCommand(message,
+                      "ignored a retained command: commands act only when published without retain, so that none overrides `initial` at a later start; the gateway deleted it from the broker")
+        publish(topic: message.topic, payload: [], qos: 1, retain: true)
+    }
+
     /// Logs and publishes a refusal. `reason` quotes outside text only through ``LogText``;
     /// the topic and payload are escaped and shortened here, also in the published echo,
     /// so a subscriber that logs `<prefix>/error` is as safe as the gateway's own log.
-    private func rejectCommand(topic: String, payload: [UInt8], _ reason: String) {
-        let shownTopic = LogText.escaped(topic)
+    private func rejectCommand(_ command: IncomingMessage, _ reason: String) {
+        let shownTopic = LogText.escaped(command.topic)
         logger.warning("rejected command on \(shownTopic): \(reason)")
         guard let seq = sequence.next() else { return }
-        let message = encoder.error(message: reason, topic: shownTopic, payload: LogText.escaped(utf8: payload),
+        let message = encoder.error(message: reason, topic: shownTopic, payload: LogText.escaped(utf8: command.payload, totalBytes: command.size),
                                     utc: utcNanoseconds(loop.now()), seq: seq)
         publish(topic: topics.error, payload: message, qos: 1, retain: false)
     }

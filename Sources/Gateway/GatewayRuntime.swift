@@ -61,7 +61,7 @@ final class GatewayRuntime: @unchecked Sendable {
             clientID: settings.clientID, keepalive: settings.keepalive,
             username: settings.username, password: password,
             will: .init(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true),
-            maxBuffered: settings.maxBuffered)
+            maxBuffered: settings.maxBuffered, maxIncomingPayload: OutputCommand.maxBytes)
         do {
             self.mqtt = try MQTTClient(configuration: configuration, loop: loop, logger: logger)
         } catch {
@@ -75,7 +75,11 @@ final class GatewayRuntime: @unchecked Sendable {
     /// here stops the start with a clear message; nothing is left half-requested.
     func start() throws(GatewayError) {
         mqtt.onConnect = { [unowned self] in connected() }
-        mqtt.onMessage = { [unowned self] topic, payload in received(topic: topic, payload: payload) }
+        mqtt.onMessage = { [unowned self] message in received(message) }
+        sequence.onFailure = { [unowned self] reason in
+            // Published from the loop's next turn, outside the counter's `next()`.
+            loop.schedule(after: .zero) { [unowned self] in publishFault(reason) }
+        }
         do {
             try startOutputs()
             try startInputs()
@@ -119,6 +123,13 @@ final class GatewayRuntime: @unchecked Sendable {
     }
 
     func utcNanoseconds(_ timestamp: Timestamp) -> Int64 { utc.utcNanoseconds(timestamp) }
+
+    /// A fault of the gateway on `<prefix>/error`: numbered while numbers are left, so a
+    /// subscriber sees it in order, else without `seq` rather than not at all.
+    private func publishFault(_ reason: String) {
+        let payload = encoder.fault(message: reason, utc: utcNanoseconds(loop.now()), seq: sequence.next())
+        publish(topic: topics.error, payload: payload, qos: 1, retain: false)
+    }
 
     // MARK: Stopping
 

@@ -14,8 +14,8 @@ import SensorgateCore
 /// - When a reservation cannot be written (full disk, I/O error), the counter keeps
 ///   handing out the numbers already reserved, retries at most once a second, and once
 ///   those run out hands out none (``next()`` returns nil: the caller drops the message)
-///   until a retry succeeds. Each failure episode is logged once as an error, and its end
-///   once as a notice with the count of messages dropped.
+///   until a retry succeeds. Each failure episode is logged once as an error (and passed
+///   to ``onFailure``), and its end once as a notice with the count of messages dropped.
 /// - When the file (or the whole state directory) disappears while running, it is written
 ///   again from the counter in memory within a second, and the directory lock is taken
 ///   again on the new directory.
@@ -39,6 +39,9 @@ final class SequenceCounter {
     private var failure: GatewayError?
     /// Messages dropped for lack of a reserved number during the current episode.
     private(set) var withheld: UInt64 = 0
+    /// Called once per failure episode, after its error is logged, with the same text, so
+    /// the gateway can also publish it. Runs inside ``next()``: it must not call it.
+    var onFailure: (String) -> Void = { _ in }
 
     /// How often the disk is looked at between reservations.
     static let checkInterval = Interval.seconds(1)
@@ -120,7 +123,9 @@ final class SequenceCounter {
         guard failure == nil else { return }  // one log line per episode
         failure = error
         let left = reservedUpTo >= nextValue ? reservedUpTo - nextValue + 1 : 0
-        logger.error("cannot reserve seq numbers: \(error); \(left) reserved numbers are left, then new messages are dropped (never numbered twice) until a reservation succeeds; retrying every second")
+        let message = "cannot reserve seq numbers: \(error); \(left) reserved numbers are left, then new messages are dropped (never numbered twice) until a reservation succeeds; retrying every second"
+        logger.error("\(message)")
+        onFailure(message)
     }
 
     /// Once a second: retries a failed reservation; writes the file again if it (or the

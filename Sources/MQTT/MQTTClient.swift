@@ -42,7 +42,7 @@ public final class MQTTClient {
     /// Called when a connection ends or an attempt fails.
     public var onDisconnect: (_ reason: String) -> Void = { _ in }
     /// Called for every message on a subscribed topic.
-    public var onMessage: (_ topic: String, _ payload: [UInt8]) -> Void = { _, _ in }
+    public var onMessage: (IncomingMessage) -> Void = { _ in }
 
     // Internal rather than private where MQTTClient+Shutdown.swift needs them.
     let loop: EventLoop
@@ -105,13 +105,14 @@ public final class MQTTClient {
         }
         mosquitto_message_callback_set(handle) { _, userdata, message in
             guard let client = MQTTClient.from(userdata), let message else { return }
-            let topic = String(cString: message.pointee.topic)
-            let count = Int(message.pointee.payloadlen)
+            let size = Int(message.pointee.payloadlen)
+            let count = min(size, max(0, client.configuration.maxIncomingPayload))
             var payload = [UInt8](repeating: 0, count: count)
             if count > 0, let source = message.pointee.payload {
                 payload.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: source, count: count)) }
             }
-            client.onMessage(topic, payload)
+            client.onMessage(IncomingMessage(topic: String(cString: message.pointee.topic), payload: payload,
+                                             size: size, retained: message.pointee.retain))
         }
     }
 

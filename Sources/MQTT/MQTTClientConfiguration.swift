@@ -45,11 +45,15 @@ public struct MQTTClientConfiguration: Sendable {
     public var reconnectMaxDelay: Interval
     /// A connection attempt with no CONNACK after this long is abandoned and retried.
     public var connectTimeout: Interval
+    /// The most bytes of a received payload passed on (``IncomingMessage``); the rest of
+    /// a longer one is never copied.
+    public var maxIncomingPayload: Int
 
     public init(host: String, port: Int, tls: TLS? = nil, clientID: String, keepalive: Interval = .seconds(30),
                 username: String? = nil, password: String? = nil, will: Will? = nil, maxInflight: Int = 100,
                 maxBuffered: Int = 10_000, reconnectMinDelay: Interval = .milliseconds(500),
-                reconnectMaxDelay: Interval = .seconds(30), connectTimeout: Interval = .seconds(10)) {
+                reconnectMaxDelay: Interval = .seconds(30), connectTimeout: Interval = .seconds(10),
+                maxIncomingPayload: Int = 65_536) {
         self.host = host
         self.port = port
         self.tls = tls
@@ -63,5 +67,6 @@ public struct MQTTClientConfiguration: Sendable {
         self.reconnectMinDelay = reconnectMinDelay
         self.reconnectMaxDelay = reconnectMaxDelay
         self.connectTimeout = connectTimeout
+        self.maxIncomingPayload = maxIncomingPayload
     }
 }

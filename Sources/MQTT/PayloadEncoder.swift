@@ -85,4 +85,16 @@ public struct PayloadEncoder: Sendable {
         writer.endObject()
         return writer.bytes
     }
+
+    /// A fault of the gateway itself (not of a command), for `<prefix>/error`; `seq` is
+    /// left out when the fault is that no number can be handed out.
+    public mutating func fault(message: String, utc: Int64, seq: UInt64?) -> [UInt8] {
+        writer.reset()
+        writer.beginObject()
+        writer.field("error", message)
+        writer.field("ts", utcNanoseconds: utc)
+        if let seq { writer.field("seq", seq) }
+        writer.endObject()
+        return writer.bytes
+    }
 }

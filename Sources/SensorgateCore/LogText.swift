@@ -21,12 +21,15 @@ public enum LogText {
 
     /// Escapes UTF-8 bytes (invalid sequences shown as U+FFFD) while decoding only the
     /// prefix that can appear, so a large payload is never copied whole for a message.
-    public static func escaped<Bytes: Collection<UInt8>>(utf8 bytes: Bytes, limit: Int = LogText.limit) -> String {
+    /// `totalBytes` is the size of the whole text when `bytes` are only its beginning.
+    public static func escaped<Bytes: Collection<UInt8>>(utf8 bytes: Bytes, totalBytes: Int? = nil,
+                                                         limit: Int = LogText.limit) -> String {
+        let total = max(totalBytes ?? bytes.count, bytes.count)
         // Every scalar takes at most four bytes, so this prefix holds more scalars than fit.
         let needed = 4 * (max(limit, 0) + 1)
         let prefix = bytes.prefix(needed)
         let decoded = String(decoding: prefix, as: UTF8.self)
-        return escape(decoded.unicodeScalars, limit: limit, totalBytes: bytes.count, complete: prefix.count == bytes.count)
+        return escape(decoded.unicodeScalars, limit: limit, totalBytes: total, complete: prefix.count == total)
     }
 
     private static func escape<Scalars: Sequence<Unicode.Scalar>>(

@@ -52,6 +52,33 @@ struct HostileCommandIntegrationTests {
         #expect(gateway.log.utf8.count < 16_384, "\(gateway.log.utf8.count) bytes of log")
     }
 
+    @Test("a 16 MB command: the peak memory grows by libmosquitto's two copies at most, the gateway copies 1 KB of it")
+    func largeCommandMemory() throws {
+        let (gateway, subscriber, prefix) = try startOnlineDemoGateway("huge")
+        defer { _ = gateway.stop() }
+        let size = 16 << 20
+        let file = TestEnvironment.temporaryDirectory().appendingPathComponent("command.txt")
+        try Data(repeating: UInt8(ascii: "x"), count: size).write(to: file)
+        let before = try #require(peakMemory(gateway.pid))
+        let sent = try run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(TestEnvironment.brokerPort)", "-q", "1",
+                                                    "-t", "\(prefix)/fan/set", "-f", file.path])
+        #expect(sent.status == 0, "\(sent.error)")
+        #expect(subscriber.wait(timeout: 20) { $0.contains { $0.topic == "\(prefix)/error" } }, "\(gateway.log.prefix(2000))")
+        let growth = try #require(peakMemory(gateway.pid)) - before
+        // libmosquitto reads the packet into one buffer and copies the payload into the
+        // message it hands over: two copies. Whatever the gateway added would show above that.
+        #expect(growth < size * 5 / 2, "peak memory grew by \(growth >> 20) MB for a \(size >> 20) MB command")
+        #expect(gateway.stop() == 0)
+    }
+
+    /// The process's peak resident memory (`VmHWM`) in bytes.
+    private func peakMemory(_ pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kilobytes * 1024
+    }
+
     @Test("--broker with user info: exit 2, pointing at username and password_file, the password nowhere")
     func brokerOptionWithUserInfo() throws {
         let directory = TestEnvironment.temporaryDirectory()

@@ -52,25 +52,51 @@ struct SignalIntegrationTests {
         #expect(gateway.waitForExit(timeout: 15) == 0, "\(gateway.log)")
     }
 
-    @Test("commands while stopping: nothing about them after offline")
+    @Test("commands while stopping are neither acted on nor answered: nothing about them after offline")
     func commandsWhileStopping() throws {
-        let (gateway, subscriber, prefix) = try startOnlineDemoGateway("stopcmd")
+        // Through a relay whose upstream is held, the gateway stays in its final flush
+        // (waiting for the broker to acknowledge `offline`) while the broker still delivers
+        // commands to it: every command below arrives while it stops.
+        let proxy = try PausableProxy()
+        defer { proxy.stop() }
+        let directory = TestEnvironment.temporaryDirectory()
+        let id = TestEnvironment.uniqueID("stopcmd")
+        let prefix = "sensorgate/\(id)"
+        let profile = try TestEnvironment.demoProfile(in: directory, id: id)
+        let subscriber = try Subscriber(topic: "\(prefix)/#")
+        try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/probe")
+        let gateway = try GatewayProcess.run(profile: profile, stateDirectory: directory.appendingPathComponent("state"),
+                                             broker: proxy.brokerURL)
         defer { _ = gateway.stop() }
-        // A pulse that would end after offline, then commands racing the stop.
+        #expect(subscriber.wait(timeout: 10) { $0.contains { $0.topic == "\(prefix)/status" && $0.payload == "online" } },
+                "\(gateway.log)")
+        usleep(300_000)
+        // A pulse that would end after offline.
         try publish("\(prefix)/fan/set", #"{"value": true, "pulse": "300ms"}"#)
         #expect(subscriber.wait(timeout: 5) { _ in fanStates(subscriber, prefix).last == true }, "\(gateway.log)")
+
+        proxy.holdUpstream()
         kill(gateway.pid, SIGTERM)
-        for _ in 0..<5 {
+        let deadline = Date().addingTimeInterval(5)
+        while !gateway.log.contains("stopping: flushing"), Date() < deadline { usleep(10_000) }
+        #expect(gateway.log.contains("stopping: flushing"), "\(gateway.log)")
+        for _ in 0..<3 {
             try publish("\(prefix)/fan/set", "on")
             try publish("\(prefix)/fan/set", "bogus")
         }
+        usleep(700_000)  // delivered to the waiting gateway, and past the pulse's end
+        #expect(gateway.isRunning, "the gateway did not wait for the broker's acknowledgement: \(gateway.log)")
+        proxy.releaseUpstream()
+
         #expect(gateway.waitForExit(timeout: 15) == 0, "\(gateway.log)")
-        usleep(700_000)  // past the pulse's end
+        #expect(subscriber.wait(timeout: 5) { $0.contains { $0.topic == "\(prefix)/status" && $0.payload == "offline" } })
+        usleep(300_000)
         let messages = subscriber.messages.filter { $0.topic != "\(prefix)/fan/set" }
         let offline = try #require(messages.lastIndex { $0.topic == "\(prefix)/status" && $0.payload == "offline" },
                                    "\(messages.suffix(5))")
         #expect(offline == messages.count - 1, "after offline: \(messages[(offline + 1)...].map { "\($0.topic) \($0.payload)" })")
         #expect(fanStates(subscriber, prefix).last == false)
+        #expect(!gateway.log.contains("rejected command"), "\(gateway.log)")
     }
 
     /// Polls `/proc/PID/status` until the process catches `signal` (its `SigCgt` mask):

@@ -19,7 +19,7 @@ struct MQTTClientTests {
         host.loop.execute {
             let configuration = MQTTClientConfiguration(host: "127.0.0.1", port: brokerPort!, clientID: "echo-\(topic.hashValue)")
             guard let mqtt = try? MQTTClient(configuration: configuration, loop: host.loop, logger: Logger(label: "test")) else { return }
-            mqtt.onMessage = { _, payload in received.update { $0.append(String(decoding: payload, as: UTF8.self)) } }
+            mqtt.onMessage = { message in received.update { $0.append(String(decoding: message.payload, as: UTF8.self)) } }
             mqtt.subscribe(topic, qos: 1)
             mqtt.start()
             client.update { $0 = mqtt }

@@ -75,7 +75,7 @@ final class ChildProcess: @unchecked Sendable {
 
     private func reader(fd: Int32, isOutput: Bool) -> Thread {
         Thread { [weak self] in
-            var buffer = [UInt8](repeating: 0, count: 4096)
+            var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
                 let count = read(fd, &buffer, buffer.count)
                 if count < 0, errno == EINTR { continue }
@@ -92,11 +92,16 @@ final class ChildProcess: @unchecked Sendable {
         if isOutput {
             outData.append(data)
             if onLine != nil {
-                lineBuffer.append(data)
-                while let newline = lineBuffer.firstIndex(of: 0x0A) {
-                    lines.append(String(decoding: lineBuffer[lineBuffer.startIndex..<newline], as: UTF8.self))
-                    lineBuffer.removeSubrange(lineBuffer.startIndex...newline)
+                // Only the new bytes are searched: a long line arriving in many reads costs
+                // its length once, not its length times the number of reads.
+                var rest = data[...]
+                while let newline = rest.firstIndex(of: 0x0A) {
+                    lineBuffer.append(rest[rest.startIndex..<newline])
+                    lines.append(String(decoding: lineBuffer, as: UTF8.self))
+                    lineBuffer.removeAll(keepingCapacity: true)
+                    rest = rest[rest.index(after: newline)...]
                 }
+                lineBuffer.append(rest)
             }
         } else {
             errData.append(data)

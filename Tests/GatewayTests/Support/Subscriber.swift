@@ -74,7 +74,8 @@ final class Subscriber: @unchecked Sendable {
 }
 
 /// Publishes one message with `mosquitto_pub`.
-func publish(_ topic: String, _ message: String, port: Int = TestEnvironment.brokerPort) throws {
-    let result = try run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-m", message])
+func publish(_ topic: String, _ message: String, retain: Bool = false, port: Int = TestEnvironment.brokerPort) throws {
+    let result = try run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-m", message]
+                         + (retain ? ["-r"] : []))
     if result.status != 0 { throw TestFailure("mosquitto_pub failed: \(result.error)") }
 }
