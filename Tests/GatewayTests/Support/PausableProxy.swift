@@ -103,7 +103,8 @@ final class PausableProxy: @unchecked Sendable {
             guard count > 0 else { return }
             var written = 0
             while written < count {
-                let result = buffer[written..<count].withUnsafeBytes { write(target, $0.baseAddress, $0.count) }
+                // MSG_NOSIGNAL: a peer that has gone must not kill the test process with SIGPIPE.
+                let result = buffer[written..<count].withUnsafeBytes { send(target, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 guard result > 0 else { return }
                 written += result
             }
