@@ -81,6 +81,8 @@ extension GatewayRuntime {
     }
 
     func sensorOutcome(_ index: Int, _ outcome: I2CBusWorker.Outcome) {
+        // A reading that was under way when the stop began would follow `offline`.
+        guard !shuttingDown else { return }
         let sensor = sensors[index]
         switch outcome {
         case .values(let values, let timestamp):

@@ -141,6 +141,10 @@ final class GatewayRuntime: @unchecked Sendable {
         logger.info("stopping: flushing \(mqtt.backlog) pending messages")
         hardware.stop()
         for worker in workers { worker.stop() }
+        // Nothing may follow `offline`: periods and windows still open are not published.
+        for input in inputs { input.timer.arm(nil, on: loop) {} }
+        for sensor in sensors { sensor.timer.arm(nil, on: loop) {} }
+        utcResyncTimer.arm(nil, on: loop) {}
         stopOutputs()
         releaseLines()
         let offline = OutgoingMessage(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true)

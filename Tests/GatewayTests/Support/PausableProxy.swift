@@ -12,6 +12,9 @@ final class PausableProxy: @unchecked Sendable {
     private let listener: Int32
     private let brokerPort: Int
     private let lock = NSLock()
+    /// Held while an upstream chunk is read and forwarded, so once ``holdUpstream()``
+    /// returns, no byte the client sends afterwards can still slip through.
+    private let upstreamGate = NSLock()
     private var upstreamHeld = false
     private var sockets: [Int32] = []
     private var closed = false
@@ -46,7 +49,7 @@ final class PausableProxy: @unchecked Sendable {
     var brokerURL: String { "mqtt://127.0.0.1:\(port)" }
 
     /// From now on nothing the client sends reaches the broker (it waits in the socket).
-    func holdUpstream() { lock.withLock { upstreamHeld = true } }
+    func holdUpstream() { upstreamGate.withLock { lock.withLock { upstreamHeld = true } } }
     func releaseUpstream() { lock.withLock { upstreamHeld = false } }
 
     func stop() {
@@ -92,23 +95,31 @@ final class PausableProxy: @unchecked Sendable {
             Glibc.shutdown(target, Int32(SHUT_RDWR))
         }
         while !isClosed {
+            var poller = pollfd(fd: source, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 20) >= 0 || errno == EINTR else { return }
+            guard poller.revents != 0 else { continue }
+            if holdable { upstreamGate.lock() }
+            defer { if holdable { upstreamGate.unlock() } }
             if holdable && isHeld {
                 usleep(5_000)
                 continue
             }
-            var poller = pollfd(fd: source, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 20) >= 0 || errno == EINTR else { return }
-            guard poller.revents != 0 else { continue }
-            let count = read(source, &buffer, buffer.count)
-            guard count > 0 else { return }
-            var written = 0
-            while written < count {
-                // MSG_NOSIGNAL: a peer that has gone must not kill the test process with SIGPIPE.
-                let result = buffer[written..<count].withUnsafeBytes { send(target, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                guard result > 0 else { return }
-                written += result
-            }
+            guard forward(from: source, to: target, buffer: &buffer) else { return }
         }
+    }
+
+    /// One read and its complete write; false once either side has closed.
+    private func forward(from source: Int32, to target: Int32, buffer: inout [UInt8]) -> Bool {
+        let count = read(source, &buffer, buffer.count)
+        guard count > 0 else { return false }
+        var written = 0
+        while written < count {
+            // MSG_NOSIGNAL: a peer that has gone must not kill the test process with SIGPIPE.
+            let result = buffer[written..<count].withUnsafeBytes { send(target, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard result > 0 else { return false }
+            written += result
+        }
+        return true
     }
 
     private static func loopback(port: Int) -> sockaddr_in {
