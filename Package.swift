@@ -46,9 +46,11 @@ let package = Package(
         .target(name: "Pipeline", dependencies: ["SensorgateCore"], swiftSettings: strict),
         .target(name: "SensorDrivers", dependencies: ["SensorgateCore"], swiftSettings: strict),
         .target(name: "Simulation", dependencies: ["SensorgateCore", "SensorDrivers", "CLinux"], swiftSettings: strict),
+        // The one list of drivers, each paired with its simulated part.
+        .target(name: "SensorCatalog", dependencies: ["SensorgateCore", "SensorDrivers", "Simulation"], swiftSettings: strict),
         .target(
             name: "Profiles",
-            dependencies: ["SensorgateCore", "SensorDrivers", "CYAML"],
+            dependencies: ["SensorgateCore", "SensorCatalog", "CYAML"],
             swiftSettings: strict
         ),
 
@@ -66,7 +68,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SensorgateCore", "Runtime", "Pipeline", "SensorDrivers", "Simulation", "Profiles", "GPIO", "I2C", "MQTT",
+                "SensorgateCore", "Runtime", "Pipeline", "SensorDrivers", "Simulation", "SensorCatalog", "Profiles", "GPIO", "I2C", "MQTT",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -75,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "sensorgate",
             dependencies: [
-                "Gateway", "Profiles", "SensorDrivers", "GPIO", "I2C",
+                "Gateway", "Profiles", "SensorCatalog", "SensorDrivers", "GPIO", "I2C",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,6 +106,11 @@ let package = Package(
         .testTarget(
             name: "SimulationTests",
             dependencies: ["Simulation", "SensorDrivers", "SensorgateCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SensorCatalogTests",
+            dependencies: ["SensorCatalog", "Profiles", "SensorDrivers", "Simulation", "SensorgateCore"],
             swiftSettings: strict
         ),
         .testTarget(name: "GPIOTests", dependencies: ["GPIO", "SensorgateCore"], swiftSettings: strict),

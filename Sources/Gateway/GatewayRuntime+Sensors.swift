@@ -2,7 +2,7 @@ import Logging
 import Pipeline
 import Profiles
 import Runtime
-import SensorDrivers
+import SensorCatalog
 import SensorgateCore
 
 /// A sensor's channels on the loop side: one chain per driver channel.
@@ -34,7 +34,7 @@ extension GatewayRuntime {
     func startSensors() throws(GatewayError) {
         var perBus: [Int: [I2CBusWorker.Sensor]] = [:]
         for (index, spec) in profile.sensors.enumerated() {
-            guard let descriptor = DriverCatalog.descriptor(named: spec.driver) else {
+            guard let descriptor = SensorCatalog.driver(named: spec.driver) else {
                 throw GatewayError("sensor '\(spec.id)': unknown driver '\(spec.driver)'")
             }
             // Channels in the driver's order: read() returns one value per descriptor channel.
@@ -53,7 +53,7 @@ extension GatewayRuntime {
                     stateTopic: topics.channel(spec.id, channel.name), windowTopics: windowTopics)
             }
             sensors.append(SensorChannels(spec: spec, channels: channels))
-            perBus[spec.bus, default: []].append(.init(index: index, id: spec.id, driver: descriptor.make(),
+            perBus[spec.bus, default: []].append(.init(index: index, id: spec.id, driver: descriptor.make(spec.options),
                                                        address: spec.address, interval: spec.interval))
         }
         for (number, busSensors) in perBus.sorted(by: { $0.key < $1.key }) {

@@ -95,12 +95,6 @@ final class I2CBusWorker: @unchecked Sendable {
             // After three failed reads in a row, set the part up again: it may have reset.
             if job.failures >= 3 { job.ready = false }
         }
-        // Next poll on the interval grid; skip missed slots rather than bunching them.
-        job.due = job.due + sensor.interval
-        let now = clock.now()
-        if job.due < now {
-            let behind = (now - job.due).nanoseconds / sensor.interval.nanoseconds + 1
-            job.due = job.due + sensor.interval * behind
-        }
+        job.due = PollSchedule.next(after: job.due, interval: sensor.interval, now: clock.now())
     }
 }

@@ -1,4 +1,5 @@
 import Profiles
+import SensorCatalog
 import SensorgateCore
 import Simulation
 
@@ -68,9 +69,12 @@ final class SimulatedHardware: GatewayHardware {
             buses[sensor.bus] = bus
             let signals = profile.simulation.sensors[sensor.id] ?? [:]
             let source = PhysicalSource(signals: signals, seed: profile.simulation.seed &+ 0x5EED &+ UInt64(index), clock: clock)
-            guard let device = SimulatedDeviceCatalog.make(driver: sensor.driver, values: { source.value(channel: $0) }) else {
+            guard let entry = SensorCatalog.entry(named: sensor.driver) else {
                 throw GatewayError("sensor '\(sensor.id)': the simulator has no model of a \(sensor.driver)")
             }
+            // The part's conversions run on the system clock: the bus worker and the
+            // drivers' waits do too, whatever clock moves the GPIO signals.
+            let device = entry.simulate(SystemClock()) { source.value(channel: $0) }
             bus.attach(device, at: sensor.address)
         }
     }

@@ -137,6 +137,52 @@ public final class LinuxI2CBus: I2CBus, @unchecked Sendable {
         }.get()
     }
 
+    /// The messages as `struct i2c_msg`s in one `I2C_RDWR` ioctl on the same descriptor as
+    /// the SMBus calls (and under the same lock). Each message carries the address, so
+    /// `I2C_SLAVE` is not needed; the adapter must offer `I2C_FUNC_I2C`.
+    public func transfer(address: UInt8, _ messages: [I2CMessage]) throws(I2CError) -> [[UInt8]] {
+        if let problem = I2CMessage.problem(with: messages) {
+            throw I2CError(.unsupported, bus: number, address: address, problem)
+        }
+        guard functionality & UInt(I2C_FUNC_I2C) != 0 else {
+            throw I2CError(.unsupported, bus: number, address: address,
+                           "\(path) offers SMBus only, no plain I2C transfers (I2C_FUNC_I2C)")
+        }
+        // Buffers the kernel reads from and writes into; freed after the ioctl.
+        let buffers = messages.map { message -> UnsafeMutableBufferPointer<UInt8> in
+            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, message.length))
+            buffer.initialize(repeating: 0)
+            if case .write(let bytes) = message { _ = buffer.update(fromContentsOf: bytes) }
+            return buffer
+        }
+        defer { for buffer in buffers { buffer.deallocate() } }
+        var headers = zip(messages, buffers).map { message, buffer -> i2c_msg in
+            var isRead = false
+            if case .read = message { isRead = true }
+            return i2c_msg(addr: UInt16(address), flags: isRead ? UInt16(I2C_M_RD) : 0,
+                           len: UInt16(message.length), buf: buffer.baseAddress)
+        }
+        let operation = "I2C transfer of \(messages.count) message\(messages.count == 1 ? "" : "s")"
+        let outcome: Result<Int32, I2CError> = headers.withUnsafeMutableBufferPointer { headerBuffer in
+            lock.withLock {
+                var request = i2c_rdwr_ioctl_data(msgs: headerBuffer.baseAddress, nmsgs: UInt32(headerBuffer.count))
+                let result = sensorgate_i2c_rdwr(descriptor, &request)
+                if result >= 0 { return .success(result) }
+                return .failure(Self.error(forErrno: errno, bus: number, address: address, during: operation))
+            }
+        }
+        let transferred = try outcome.get()
+        guard Int(transferred) == messages.count else {
+            throw I2CError(.invalidReply, bus: number, address: address,
+                           "\(operation): the adapter completed \(transferred)")
+        }
+        var replies: [[UInt8]] = []
+        for (message, buffer) in zip(messages, buffers) {
+            if case .read(let count) = message { replies.append(Array(buffer.prefix(count))) }
+        }
+        return replies
+    }
+
     // MARK: Errors
 
     /// The `I2CError` code for an errno from i2c-dev: `ENXIO`/`EREMOTEIO` (no

@@ -81,6 +81,14 @@ extension BME280 {
             digH6 = Int8(bitPattern: b[6])
         }
 
+        /// Parses a BMP280's trimming parameters, the 24 bytes read from 0x88...0x9F: the
+        /// same `dig_T1`...`dig_P9` layout as the BME280 (BMP280 datasheet section 3.11.2);
+        /// the humidity parameters, which the BMP280 lacks, are 0. Nil for another length.
+        public init?(temperatureAndPressure bytes: [UInt8]) {
+            guard bytes.count == BMP280.calibrationLength else { return nil }
+            self.init(calib00: bytes + [0, 0], calib26: [UInt8](repeating: 0, count: BME280.calib26Length))
+        }
+
         /// The 26 bytes of registers 0x88...0xA1 that hold these values (0xA0 reads 0).
         public var calib00Bytes: [UInt8] {
             var bytes: [UInt8] = []

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SensorgateCore
 
 /// Bosch BME280 combined humidity, pressure and temperature sensor, over I2C.
@@ -37,7 +30,7 @@ public final class BME280: SensorDriver, @unchecked Sendable {
             ChannelDescriptor(name: "humidity", unit: "%", deviceClass: "humidity", decimals: 2),
             ChannelDescriptor(name: "pressure", unit: "hPa", deviceClass: "pressure", decimals: 2),
         ],
-        make: { BME280() }
+        make: { _ in BME280() }
     )
 
     // MARK: Register map (section 5.3, table 18)
@@ -171,16 +164,13 @@ public final class BME280: SensorDriver, @unchecked Sendable {
 
     // MARK: Driver
 
-    /// Blocks the calling thread (the bus worker) for an interval.
-    public typealias Sleeper = @Sendable (Interval) -> Void
-
     private let sleep: Sleeper
     private let lock = Mutex()
     private var calibration: Calibration?
 
     /// Does no I/O. `sleep` is how the driver waits for the part; tests inject one
     /// that advances a manual clock.
-    public init(sleep: @escaping Sleeper = BME280.sleepThread) {
+    public init(sleep: @escaping Sleeper = sleepThread) {
         self.sleep = sleep
     }
 
@@ -226,6 +216,12 @@ public final class BME280: SensorDriver, @unchecked Sendable {
     /// Polls the status register until `bit` is clear, `polls` times at most with
     /// ``pollInterval`` between reads; false if it never cleared.
     private func waitForStatusClear(_ bit: UInt8, bus: any I2CBus, address: UInt8, polls: Int) throws(I2CError) -> Bool {
+        try Self.waitForStatusClear(bit, bus: bus, address: address, polls: polls, sleep: sleep)
+    }
+
+    /// The status poll of the BME280 and BMP280 (same register, same bits).
+    static func waitForStatusClear(_ bit: UInt8, bus: any I2CBus, address: UInt8, polls: Int,
+                                   sleep: Sleeper) throws(I2CError) -> Bool {
         for poll in 0..<polls {
             if poll > 0 { sleep(Self.pollInterval) }
             let status = try bus.readByteData(address: address, register: Register.status)
@@ -266,17 +262,6 @@ public final class BME280: SensorDriver, @unchecked Sendable {
             throw I2CError(.invalidReply, bus: bus.number, address: address, "BME280 \(error)")
         }
         return [measurement.temperature, measurement.humidity, measurement.pressure]
-    }
-
-    /// Blocks the calling thread with `nanosleep`, resuming after signals until the interval has passed.
-    public static func sleepThread(_ interval: Interval) {
-        guard interval.nanoseconds > 0 else { return }
-        var request = timespec(tv_sec: Int(interval.nanoseconds / 1_000_000_000),
-                               tv_nsec: Int(interval.nanoseconds % 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR {
-            request = remaining
-        }
     }
 
     /// What to tell a user whose part answered with `id` instead of 0x60.

@@ -1,6 +1,7 @@
-/// The kernel boundary for I2C: the SMBus transactions of `/dev/i2c-N` (libi2c),
-/// or the simulator's bus. Register helpers are built on these primitives in
-/// `I2CBus+Registers.swift`.
+/// The kernel boundary for I2C: the SMBus transactions of `/dev/i2c-N` (libi2c) and
+/// plain I2C transfers (`I2C_RDWR`), or the simulator's bus. Register and command
+/// helpers are built on these primitives in `I2CBus+Registers.swift` and
+/// `I2CBus+Transfers.swift`.
 ///
 /// Every call blocks until the transaction ends; callers run them on a bus worker,
 /// never on the event loop.
@@ -25,6 +26,10 @@ public protocol I2CBus: AnyObject {
     func readBlock(address: UInt8, register: UInt8, count: Int) throws(I2CError) -> [UInt8]
     /// I2C block write starting at `register` (at most 32 bytes).
     func writeBlock(address: UInt8, register: UInt8, bytes: [UInt8]) throws(I2CError)
+    /// Plain I2C: `messages` in one transaction (a repeated start between them, one stop
+    /// at the end), for parts that take commands rather than registers. Returns the bytes
+    /// of each `.read` message, in order.
+    func transfer(address: UInt8, _ messages: [I2CMessage]) throws(I2CError) -> [[UInt8]]
 }
 
 /// An I2C failure, as a value: a NACK or a stuck bus is never a crash.

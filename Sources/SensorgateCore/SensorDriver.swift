@@ -40,12 +40,15 @@ public struct DriverDescriptor: Sendable {
     /// The shortest interval the part can honour with the driver's settings.
     public var minimumInterval: Interval
     public var channels: [ChannelDescriptor]
-    /// Builds a driver instance; does no I/O.
-    public var make: @Sendable () -> any SensorDriver
+    /// The settings a profile may give under the sensor's `options:`, validated there.
+    public var options: [DriverOption]
+    /// Builds a driver instance with the validated options; does no I/O.
+    public var make: @Sendable (DriverOptions) -> any SensorDriver
 
     public init(name: String, part: String, summary: String, defaultAddress: UInt8, allowedAddresses: [UInt8],
                 defaultInterval: Interval, minimumInterval: Interval, channels: [ChannelDescriptor],
-                make: @escaping @Sendable () -> any SensorDriver) {
+                options: [DriverOption] = [],
+                make: @escaping @Sendable (DriverOptions) -> any SensorDriver) {
         self.name = name
         self.part = part
         self.summary = summary
@@ -54,10 +57,13 @@ public struct DriverDescriptor: Sendable {
         self.defaultInterval = defaultInterval
         self.minimumInterval = minimumInterval
         self.channels = channels
+        self.options = options
         self.make = make
     }
 
     public func channel(named name: String) -> ChannelDescriptor? { channels.first { $0.name == name } }
+
+    public func option(named name: String) -> DriverOption? { options.first { $0.name == name } }
 }
 
 /// An I2C sensor driver. `init` does no I/O; `setUp` checks and configures the part;

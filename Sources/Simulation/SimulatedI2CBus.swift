@@ -1,7 +1,8 @@
 import SensorgateCore
 
 /// An I2C adapter in memory: simulated parts attached at addresses answer the same SMBus
-/// transactions that `/dev/i2c-N` carries, so drivers run unchanged against it.
+/// transactions and plain I2C transfers that `/dev/i2c-N` carries, so drivers run
+/// unchanged against it.
 ///
 /// Thread-safe: every transaction runs under one lock, as on a real adapter. It keeps a
 /// log of the exact bytes of recent transactions for tests, and can inject the faults
@@ -12,11 +13,14 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
         public enum Kind: String, Sendable, Equatable {
             case quick, receiveByte, sendByte, readByteData, writeByteData, readWordData, writeWordData
             case readBlock, writeBlock
+            /// A plain I2C transfer (`I2C_RDWR`): its write messages, then its read messages.
+            case transfer
         }
 
         public var kind: Kind
         public var address: UInt8
-        /// The bytes the master wrote after the address byte: the register (if any), then data.
+        /// The bytes the master wrote after the address byte: the register (if any), then data;
+        /// for a transfer, the bytes of its write messages in order.
         public var written: [UInt8]
         /// The bytes the master read back (after any injected corruption).
         public var read: [UInt8]
@@ -149,42 +153,40 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     // MARK: I2CBus
 
     public func quick(address: UInt8) throws(I2CError) {
-        _ = try transact(.quick, address: address, written: [], readCount: 0)
+        _ = try transact(.quick, address: address, [.write([])])
     }
 
     public func readByte(address: UInt8) throws(I2CError) -> UInt8 {
-        let bytes = try transact(.receiveByte, address: address, written: [], readCount: 1)
-        return bytes[0]
+        try transact(.receiveByte, address: address, [.read(count: 1)])[0]
     }
 
     public func writeByte(address: UInt8, value: UInt8) throws(I2CError) {
-        _ = try transact(.sendByte, address: address, written: [value], readCount: 0)
+        _ = try transact(.sendByte, address: address, [.write([value])])
     }
 
     public func readByteData(address: UInt8, register: UInt8) throws(I2CError) -> UInt8 {
-        let bytes = try transact(.readByteData, address: address, written: [register], readCount: 1)
-        return bytes[0]
+        try transact(.readByteData, address: address, [.write([register]), .read(count: 1)])[0]
     }
 
     public func writeByteData(address: UInt8, register: UInt8, value: UInt8) throws(I2CError) {
-        _ = try transact(.writeByteData, address: address, written: [register, value], readCount: 0)
+        _ = try transact(.writeByteData, address: address, [.write([register, value])])
     }
 
     public func readWordData(address: UInt8, register: UInt8) throws(I2CError) -> UInt16 {
-        let bytes = try transact(.readWordData, address: address, written: [register], readCount: 2)
+        let bytes = try transact(.readWordData, address: address, [.write([register]), .read(count: 2)])
         return UInt16(bytes[1]) << 8 | UInt16(bytes[0])
     }
 
     public func writeWordData(address: UInt8, register: UInt8, value: UInt16) throws(I2CError) {
         _ = try transact(.writeWordData, address: address,
-                         written: [register, UInt8(truncatingIfNeeded: value), UInt8(value >> 8)], readCount: 0)
+                         [.write([register, UInt8(truncatingIfNeeded: value), UInt8(value >> 8)])])
     }
 
     public func readBlock(address: UInt8, register: UInt8, count: Int) throws(I2CError) -> [UInt8] {
         guard (1...32).contains(count) else {
             throw I2CError(.unsupported, bus: number, address: address, "I2C block read of \(count) bytes (1...32)")
         }
-        return try transact(.readBlock, address: address, written: [register], readCount: count)
+        return try transact(.readBlock, address: address, [.write([register]), .read(count: count)])
     }
 
     public func writeBlock(address: UInt8, register: UInt8, bytes: [UInt8]) throws(I2CError) {
@@ -192,18 +194,32 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
             throw I2CError(.unsupported, bus: number, address: address,
                            "I2C block write of \(bytes.count) bytes (1...32)")
         }
-        _ = try transact(.writeBlock, address: address, written: [register] + bytes, readCount: 0)
+        _ = try transact(.writeBlock, address: address, [.write([register] + bytes)])
+    }
+
+    public func transfer(address: UInt8, _ messages: [I2CMessage]) throws(I2CError) -> [[UInt8]] {
+        if let problem = I2CMessage.problem(with: messages) {
+            throw I2CError(.unsupported, bus: number, address: address, problem)
+        }
+        var replies: [[UInt8]] = []
+        var bytes = try transact(.transfer, address: address, messages)[...]
+        for case .read(let count) in messages {
+            replies.append(Array(bytes.prefix(count)))
+            bytes = bytes.dropFirst(count)
+        }
+        return replies
     }
 
     // MARK: Transactions
 
-    /// Runs one transaction under the lock: faults first, then the part's register model.
-    /// `written` is what the master sends after the address; then `readCount` bytes are
-    /// read (after a repeated start if anything was written).
-    private func transact(_ kind: Transaction.Kind, address: UInt8, written: [UInt8],
-                          readCount: Int) throws(I2CError) -> [UInt8] {
+    /// Runs one transaction under the lock: faults first, then each message through the
+    /// part's raw hooks (whose defaults are its register model). SMBus transactions are
+    /// the message sequences they put on the wire. Returns every byte read, in order.
+    private func transact(_ kind: Transaction.Kind, address: UInt8,
+                          _ messages: [I2CMessage]) throws(I2CError) -> [UInt8] {
         let result: Result<[UInt8], I2CError> = lock.withLock {
-            var entry = Transaction(kind: kind, address: address, written: written)
+            var entry = Transaction(kind: kind, address: address)
+            for case .write(let bytes) in messages { entry.written += bytes }
             defer { append(entry) }
             if stuck {
                 entry.failure = .timeout
@@ -220,44 +236,27 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
             }
             device.beginTransaction()
             var pointer = pointers[address] ?? 0
-            if let first = written.first {
-                pointer = first
-                let data = written.dropFirst()
-                switch device.writeLayout {
-                case .autoIncrement:
-                    for value in data {
-                        device.writeRegister(pointer, value: value)
-                        pointer &+= 1
+            defer { pointers[address] = pointer }
+            var bytes: [UInt8] = []
+            var reads = false
+            for message in messages {
+                switch message {
+                case .write(let data):
+                    guard device.write(data, pointer: &pointer) else {
+                        entry.failure = .nack
+                        return .failure(I2CError(.nack, bus: number, address: address, "the part did not acknowledge the write"))
                     }
-                case .registerValuePairs:
-                    // reg0 d0 reg1 d1 ...: the first value goes to the register already
-                    // addressed, then each (register, value) pair; a trailing register
-                    // byte only moves the pointer.
-                    var index = data.startIndex
-                    if index < data.endIndex {
-                        device.writeRegister(pointer, value: data[index])
-                        pointer &+= 1
-                        index += 1
+                case .read(let count):
+                    guard let reply = device.read(count: count, pointer: &pointer) else {
+                        entry.failure = .nack
+                        return .failure(I2CError(.nack, bus: number, address: address, "the part did not acknowledge the read"))
                     }
-                    while index < data.endIndex {
-                        pointer = data[index]
-                        index += 1
-                        if index < data.endIndex {
-                            device.writeRegister(pointer, value: data[index])
-                            pointer &+= 1
-                            index += 1
-                        }
-                    }
+                    // A part that sends fewer bytes leaves the bus idle: the master reads 0xFF.
+                    bytes += reply.prefix(count) + Array(repeating: 0xFF, count: max(0, count - reply.count))
+                    reads = true
                 }
             }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(readCount)
-            for _ in 0..<readCount {
-                bytes.append(device.readRegister(pointer))
-                pointer &+= 1
-            }
-            pointers[address] = pointer
-            if readCount > 0, !corruptions.isEmpty {
+            if reads, !corruptions.isEmpty {
                 let mask = corruptions.removeFirst()
                 bytes = bytes.map { $0 ^ mask }
             }

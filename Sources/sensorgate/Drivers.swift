@@ -1,20 +1,75 @@
 import ArgumentParser
-import SensorDrivers
+import SensorCatalog
 import SensorgateCore
 
 struct Drivers: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the sensor drivers: name, default address, channels with units.")
+        abstract: "List the sensor drivers: name, part, addresses, interval, options, channels with units.")
+
+    @Flag(name: .long, help: "Print the list as JSON.")
+    var json = false
 
     func run() throws {
-        for descriptor in DriverCatalog.all {
+        if json {
+            print(JSONText.array(SensorCatalog.drivers.map(Self.json)).rendered())
+            return
+        }
+        for descriptor in SensorCatalog.drivers {
             let addresses = descriptor.allowedAddresses.map(hex).joined(separator: ", ")
             print("\(descriptor.name) (\(descriptor.part)): \(descriptor.summary)")
             print("  address: \(hex(descriptor.defaultAddress)) (allowed: \(addresses))")
             print("  interval: \(descriptor.defaultInterval) (minimum \(descriptor.minimumInterval))")
             let channels = descriptor.channels.map { "\($0.name) [\($0.unit)]" }.joined(separator: ", ")
             print("  channels: \(channels)")
+            if descriptor.options.isEmpty {
+                print("  options: none")
+            } else {
+                print("  options:")
+                for option in descriptor.options {
+                    print("    \(option.name): \(option.kind), default \(option.defaultValue): \(option.meaning)")
+                }
+            }
         }
+    }
+
+    static func json(_ descriptor: DriverDescriptor) -> JSONText {
+        .object([
+            ("name", .string(descriptor.name)),
+            ("part", .string(descriptor.part)),
+            ("summary", .string(descriptor.summary)),
+            ("default_address", .string(hex(descriptor.defaultAddress))),
+            ("addresses", .array(descriptor.allowedAddresses.map { .string(hex($0)) })),
+            ("default_interval", .string(descriptor.defaultInterval.description)),
+            ("minimum_interval", .string(descriptor.minimumInterval.description)),
+            ("options", .array(descriptor.options.map(json))),
+            ("channels", .array(descriptor.channels.map { .object([("name", .string($0.name)), ("unit", .string($0.unit))]) })),
+        ])
+    }
+
+    static func json(_ option: DriverOption) -> JSONText {
+        var pairs: [(String, JSONText)] = [("name", .string(option.name))]
+        switch option.kind {
+        case .choice(let words):
+            pairs += [("kind", .string("choice")), ("values", .array(words.map(JSONText.string)))]
+        case .integer(let range):
+            pairs += [("kind", .string("integer")), ("min", .integer(range.lowerBound)), ("max", .integer(range.upperBound))]
+        case .number(let range):
+            pairs += [("kind", .string("number")), ("min", .number(range.lowerBound)), ("max", .number(range.upperBound))]
+        case .duration(let range):
+            pairs += [("kind", .string("duration")), ("min", .string(range.lowerBound.description)),
+                      ("max", .string(range.upperBound.description))]
+        case .boolean:
+            pairs += [("kind", .string("boolean"))]
+        }
+        let defaultValue: JSONText
+        switch option.defaultValue {
+        case .choice(let word): defaultValue = .string(word)
+        case .integer(let value): defaultValue = .integer(value)
+        case .number(let value): defaultValue = .number(value)
+        case .duration(let interval): defaultValue = .string(interval.description)
+        case .boolean(let flag): defaultValue = .boolean(flag)
+        }
+        return .object(pairs + [("default", defaultValue), ("meaning", .string(option.meaning))])
     }
 }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import I2C
-import SensorDrivers
+import SensorCatalog
 import SensorgateCore
 
 struct I2C: ParsableCommand {
@@ -41,7 +41,7 @@ struct I2C: ParsableCommand {
                 print(line)
             }
             for address in found {
-                let drivers = DriverCatalog.all.filter { $0.allowedAddresses.contains(address) }.map(\.name)
+                let drivers = SensorCatalog.drivers.filter { $0.allowedAddresses.contains(address) }.map(\.name)
                 let suffix = drivers.isEmpty ? "" : " (possible drivers: \(drivers.joined(separator: ", ")))"
                 print("\(hex(address)): responds\(suffix)")
             }

@@ -100,5 +100,20 @@ struct CommandLineTests {
         #expect(result.output.contains("bme280"))
         #expect(result.output.contains("0x76"))
         #expect(result.output.contains("temperature [°C]"))
+        #expect(result.output.contains("repeatability: high|medium|low, default high"))
+    }
+
+    @Test("drivers --json lists every driver with its options, one object each")
+    func driversJSON() throws {
+        let result = try run(TestEnvironment.binary, ["drivers", "--json"])
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("[\n  {\n    \"name\": \"bme280\","))
+        #expect(result.output.contains("\"name\": \"sht3x\""))
+        #expect(result.output.contains("\"kind\": \"choice\""))
+        #expect(result.output.contains("\"default\": false"))
+        #expect(result.output.contains("\"unit\": \"°C\""))
+        let parsed = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]]
+        let drivers = try #require(parsed, "not a JSON array of objects")
+        #expect(!drivers.isEmpty && drivers.allSatisfy { $0["name"] is String && $0["channels"] is [Any] })
     }
 }

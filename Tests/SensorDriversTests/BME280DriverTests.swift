@@ -323,6 +323,9 @@ final class InterposingBus: I2CBus {
     func writeWordData(address: UInt8, register: UInt8, value: UInt16) throws(I2CError) {
         try step(address); try base.writeWordData(address: address, register: register, value: value)
     }
+    func transfer(address: UInt8, _ messages: [I2CMessage]) throws(I2CError) -> [[UInt8]] {
+        try step(address); return try base.transfer(address: address, messages)
+    }
     func readBlock(address: UInt8, register: UInt8, count: Int) throws(I2CError) -> [UInt8] {
         try step(address)
         let bytes = try base.readBlock(address: address, register: register, count: count)
@@ -331,5 +334,25 @@ final class InterposingBus: I2CBus {
     }
     func writeBlock(address: UInt8, register: UInt8, bytes: [UInt8]) throws(I2CError) {
         try step(address); try base.writeBlock(address: address, register: register, bytes: bytes)
+    }
+}
+
+@Suite("BME280 catalog entry")
+struct BME280DescriptorTests {
+    @Test("bme280 is declared with its address, interval, channels and no options")
+    func descriptor() {
+        let descriptor = BME280.descriptor
+        #expect(descriptor.name == "bme280" && descriptor.part == "BME280")
+        #expect(descriptor.defaultAddress == 0x76 && descriptor.allowedAddresses == [0x76, 0x77])
+        #expect(descriptor.defaultInterval == .seconds(5) && descriptor.minimumInterval == .milliseconds(100))
+        #expect(descriptor.channels.map(\.name) == ["temperature", "humidity", "pressure"])
+        #expect(descriptor.options.isEmpty)
+        #expect(descriptor.make(DriverOptions()) is BME280)
+    }
+
+    @Test("the minimum interval leaves room for the measurement")
+    func minimumInterval() {
+        let measurement = BME280.maximumMeasurementTime(temperature: .x1, pressure: .x1, humidity: .x1)
+        #expect(BME280.descriptor.minimumInterval > measurement)
     }
 }

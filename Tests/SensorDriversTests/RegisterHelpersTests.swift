@@ -26,6 +26,12 @@ final class ShortReadBus: I2CBus {
         Array(repeating: 0, count: count - 1)
     }
     func writeBlock(address: UInt8, register: UInt8, bytes: [UInt8]) throws(I2CError) {}
+    func transfer(address: UInt8, _ messages: [I2CMessage]) throws(I2CError) -> [[UInt8]] {
+        messages.compactMap { message in
+            guard case .read(let count) = message else { return nil }
+            return Array(repeating: 0, count: count - 1)
+        }
+    }
 }
 
 @Suite("Register helpers over I2CBus")

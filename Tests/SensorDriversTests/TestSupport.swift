@@ -13,7 +13,7 @@ final class SleepRecorder: @unchecked Sendable {
 
     var sleeps: [Interval] { lock.withLock { recorded } }
 
-    var sleeper: BME280.Sleeper {
+    var sleeper: Sleeper {
         { [self] interval in
             lock.withLock { recorded.append(interval) }
             clock.advance(by: interval)

@@ -200,17 +200,6 @@ struct SimulatedBME280Tests {
         #expect(SimulatedBME280.rawHumidity(percent: .nan, tFine: 128_422, calibration: calibration) <= 0xFFFF)
         #expect(SimulatedBME280.rawPressure(hectopascal: .infinity, tFine: 128_422, calibration: calibration) == 0)
     }
-
-    @Test("the catalog makes a BME280 for bme280 and nothing for unknown drivers")
-    func catalog() throws {
-        let made = SimulatedDeviceCatalog.make(driver: "bme280", values: { _ in nil })
-        let device = try #require(made)
-        #expect(device is SimulatedBME280)
-        #expect(device.writeLayout == .registerValuePairs)
-        let unknown = SimulatedDeviceCatalog.make(driver: "sht3x", values: { _ in nil })
-        #expect(unknown == nil)
-        #expect(SimulatedDeviceCatalog.drivers == ["bme280"])
-    }
 }
 
 /// A value a test changes while the part reads it.

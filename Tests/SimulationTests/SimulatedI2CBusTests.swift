@@ -28,6 +28,7 @@ final class RecordingRegisterFile: SimulatedI2CDevice, @unchecked Sendable {
 
 enum Operation: String, CaseIterable, Sendable {
     case quick, readByte, writeByte, readByteData, writeByteData, readWordData, writeWordData, readBlock, writeBlock
+    case transfer
 
     func run(on bus: any I2CBus, address: UInt8) throws(I2CError) {
         switch self {
@@ -38,6 +39,7 @@ enum Operation: String, CaseIterable, Sendable {
         case .writeByteData: try bus.writeByteData(address: address, register: 1, value: 2)
         case .readWordData: _ = try bus.readWordData(address: address, register: 1)
         case .writeWordData: try bus.writeWordData(address: address, register: 1, value: 2)
+        case .transfer: _ = try bus.transfer(address: address, [.write([1]), .read(count: 2)])
         case .readBlock: _ = try bus.readBlock(address: address, register: 1, count: 4)
         case .writeBlock: try bus.writeBlock(address: address, register: 1, bytes: [1, 2])
         }

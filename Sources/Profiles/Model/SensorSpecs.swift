@@ -10,19 +10,24 @@ public struct SensorSpec: Sendable, Equatable {
     public var address: UInt8
     /// `interval`, default the driver's.
     public var interval: Interval
+    /// `options`: the driver's settings the profile gives, each validated against the
+    /// driver's declaration; the rest take the declared defaults.
+    public var options: DriverOptions
     /// `channels:`; a driver channel not listed is still published, unfiltered.
     /// Order: as written in the profile, then the remaining driver channels.
     public var channels: [ChannelSpec]
     public var qos: QoS?
     public var retain: Bool?
 
-    public init(id: String, driver: String, bus: Int, address: UInt8, interval: Interval, channels: [ChannelSpec],
+    public init(id: String, driver: String, bus: Int, address: UInt8, interval: Interval,
+                options: DriverOptions = DriverOptions(), channels: [ChannelSpec],
                 qos: QoS? = nil, retain: Bool? = nil) {
         self.id = id
         self.driver = driver
         self.bus = bus
         self.address = address
         self.interval = interval
+        self.options = options
         self.channels = channels
         self.qos = qos
         self.retain = retain

@@ -1,8 +1,8 @@
-import SensorDrivers
+import SensorCatalog
 import SensorgateCore
 
 extension ProfileDecoder {
-    static let sensorKeys = ["id", "driver", "i2c", "interval", "channels", "qos", "retain"]
+    static let sensorKeys = ["id", "driver", "i2c", "interval", "options", "channels", "qos", "retain"]
     static let channelKeys = ["enabled", "filters", "windows"]
     static let filterNames = ["median", "delta", "sliding_average"]
     static let windowKeys = ["name", "every", "stats"]
@@ -23,9 +23,9 @@ extension ProfileDecoder {
         guard let entry = validator.mapping(item, keys: Self.sensorKeys) else { return nil }
         let id = claimID(entry, kind: .sensor)
         let driverName = entry.required("driver", validator).flatMap {
-            validator.choice($0, DriverCatalog.all.map { ($0.name, $0.name) })
+            validator.choice($0, SensorCatalog.drivers.map { ($0.name, $0.name) })
         }
-        let driver = driverName.flatMap(DriverCatalog.descriptor(named:))
+        let driver = driverName.flatMap(SensorCatalog.driver(named:))
         if let id { sensorDrivers[id] = .some(driver) }
 
         let i2c = entry.required("i2c", validator).flatMap { decodeI2C($0, driver: driver) }
@@ -36,6 +36,7 @@ extension ProfileDecoder {
             }
             return validator.duration(field, in: Self.shortestInterval...Self.longestInterval)
         }
+        let options = entry.optional("options").flatMap { field in driver.flatMap { decodeOptions(field, driver: $0) } }
         let channels = entry.optional("channels").flatMap { decodeChannels($0, driver: driver) } ?? []
         let qos = entry.optional("qos").flatMap(qos)
         let retain = entry.optional("retain").flatMap(validator.bool)
@@ -44,7 +45,7 @@ extension ProfileDecoder {
         // Channels as written, then the driver's other channels with no processing.
         let remaining = driver.channels.filter { channel in !channels.contains { $0.name == channel.name } }
         return SensorSpec(id: id, driver: driver.name, bus: i2c.bus, address: i2c.address ?? driver.defaultAddress,
-                          interval: interval ?? driver.defaultInterval,
+                          interval: interval ?? driver.defaultInterval, options: options ?? DriverOptions(),
                           channels: channels + remaining.map { ChannelSpec(name: $0.name) }, qos: qos, retain: retain)
     }
 

@@ -1,4 +1,3 @@
-import SensorDrivers
 import SensorgateCore
 
 extension ProfileDecoder {

@@ -1,4 +1,3 @@
-import SensorDrivers
 import SensorgateCore
 
 /// Turns a document tree into a ``Profile``, checking everything and reporting every

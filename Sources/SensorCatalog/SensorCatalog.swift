@@ -1,0 +1,48 @@
+import SensorDrivers
+import SensorgateCore
+import Simulation
+
+/// One driver and the simulated part that stands in for it under `run --simulate`.
+public struct CatalogEntry: Sendable {
+    /// Makes the simulated part: `values` gives the physical values by channel name.
+    public typealias Simulator = @Sendable (_ clock: any MonotonicClock,
+                                            _ values: @escaping @Sendable (String) -> Double?) -> any SimulatedI2CDevice
+
+    public var driver: DriverDescriptor
+    public var simulate: Simulator
+
+    public init(_ driver: DriverDescriptor, simulate: @escaping Simulator) {
+        self.driver = driver
+        self.simulate = simulate
+    }
+}
+
+/// The sensor drivers this build knows, by profile `driver:` name, each with its
+/// simulated part.
+///
+/// An explicit list, not registration by side effect: adding a driver means adding
+/// one line here (plus its driver file, simulated part, example profile and tests).
+/// It lives above `SensorDrivers` and `Simulation` so that one line pairs the two;
+/// the profile validator, the gateway and the command line all read it.
+public enum SensorCatalog {
+    /// Every driver, in the order `sensorgate drivers` lists them.
+    public static let entries: [CatalogEntry] = [
+        CatalogEntry(BME280.descriptor) { SimulatedBME280(clock: $0, values: $1) },
+        CatalogEntry(BMP280.descriptor) { SimulatedBMP280.make(clock: $0, values: $1) },
+        CatalogEntry(SHT3x.descriptor) { SimulatedSHT3x(clock: $0, values: $1) },
+        CatalogEntry(SHT4x.descriptor) { SimulatedSHT4x(clock: $0, values: $1) },
+    ]
+
+    /// Every driver's descriptor, in catalog order.
+    public static var drivers: [DriverDescriptor] { entries.map(\.driver) }
+
+    /// The entry whose profile name is `name` (`bme280`), or nil.
+    public static func entry(named name: String) -> CatalogEntry? {
+        entries.first { $0.driver.name == name }
+    }
+
+    /// The driver whose profile name is `name` (`bme280`), or nil.
+    public static func driver(named name: String) -> DriverDescriptor? {
+        entry(named: name)?.driver
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Profiles
+import SensorCatalog
+import SensorDrivers
+import SensorgateCore
+import Simulation
+import Testing
+
+/// Properties every catalog entry must have. Nothing here names a driver: a new entry
+/// is checked by adding its line to the catalog.
+@Suite("Sensor catalog")
+struct SensorCatalogTests {
+    static let names = SensorCatalog.drivers.map(\.name)
+
+    /// A plausible physical value for each channel name a driver may have.
+    static let plausible: [String: Double] = ["temperature": 23.4, "humidity": 41.7, "pressure": 987.65]
+
+    static let examples = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("DeviceProfiles/examples")
+
+    @Test("the catalog is not empty and names are unique")
+    func unique() {
+        #expect(!Self.names.isEmpty)
+        #expect(Set(Self.names).count == Self.names.count)
+    }
+
+    @Test("the descriptor is coherent", arguments: names)
+    func descriptor(name: String) throws {
+        let driver = try #require(SensorCatalog.driver(named: name))
+        #expect(driver.name == driver.part.lowercased())
+        #expect(driver.allowedAddresses.contains(driver.defaultAddress))
+        #expect(driver.allowedAddresses.allSatisfy { (0x03...0x77).contains($0) })
+        #expect(driver.minimumInterval <= driver.defaultInterval)
+        #expect(!driver.summary.isEmpty)
+        #expect(!driver.channels.isEmpty)
+        #expect(Set(driver.channels.map(\.name)).count == driver.channels.count)
+        for channel in driver.channels {
+            #expect(!channel.unit.isEmpty, "\(name).\(channel.name) has no unit")
+        }
+        #expect(Set(driver.options.map(\.name)).count == driver.options.count)
+        for option in driver.options {
+            #expect(option.accepts(option.defaultValue), "\(name).\(option.name): default \(option.defaultValue) is not of its kind")
+            #expect(!option.meaning.isEmpty)
+        }
+    }
+
+    @Test("unknown names find nothing", arguments: ["", "BME280", "bme28", "sht31"])
+    func unknown(name: String) {
+        #expect(SensorCatalog.entry(named: name) == nil)
+    }
+
+    /// Every option set: the default, then each other word of each choice option.
+    static func optionSets(_ driver: DriverDescriptor) -> [DriverOptions] {
+        var sets = [DriverOptions()]
+        for option in driver.options {
+            switch option.kind {
+            case .choice(let words):
+                sets += words.map { DriverOptions([option.name: .choice($0)]) }
+            case .boolean:
+                sets += [true, false].map { DriverOptions([option.name: .boolean($0)]) }
+            case .integer, .number, .duration:
+                continue
+            }
+        }
+        return sets
+    }
+
+    @Test("the simulated part answers its driver with the simulated values", arguments: names)
+    func simulatedPart(name: String) throws {
+        let entry = try #require(SensorCatalog.entry(named: name))
+        for channel in entry.driver.channels {
+            #expect(Self.plausible[channel.name] != nil, "give channel \(channel.name) a plausible value in this test")
+        }
+        for options in Self.optionSets(entry.driver) {
+            let bus = SimulatedI2CBus(number: 1)
+            // The drivers made by the catalog wait in real time, so the part runs on the system clock.
+            bus.attach(entry.simulate(SystemClock()) { Self.plausible[$0] }, at: entry.driver.defaultAddress)
+            let driver = entry.driver.make(options)
+            try driver.setUp(bus: bus, address: entry.driver.defaultAddress)
+            let values = try driver.read(bus: bus, address: entry.driver.defaultAddress)
+            #expect(values.count == entry.driver.channels.count)
+            for (channel, value) in zip(entry.driver.channels, values) {
+                let expected = Self.plausible[channel.name] ?? .nan
+                // A heater warms the part: only its temperature may read higher.
+                let heated = options.given.values.contains(.boolean(true)) && channel.name == "temperature"
+                if heated {
+                    #expect(value > expected, "\(name) \(options) \(channel.name)")
+                } else {
+                    #expect(abs(value - expected) < 0.05, "\(name) \(options) \(channel.name): \(value)")
+                }
+            }
+        }
+    }
+
+    @Test("the example profile validates and uses the driver", arguments: names)
+    func exampleProfile(name: String) throws {
+        let path = Self.examples.appendingPathComponent("\(name).yaml").path
+        let profile = try ProfileLoader.load(path: path)
+        #expect(profile.sensors.contains { $0.driver == name }, "\(name).yaml has no \(name) sensor")
+    }
+
+    @Test("a profile's options reach the driver's factory", arguments: names)
+    func optionsReachTheFactory(name: String) throws {
+        let driver = try #require(SensorCatalog.driver(named: name))
+        for option in driver.options {
+            guard case .choice(let words) = option.kind, let last = words.last else { continue }
+            let yaml = """
+                gateway: { id: options }
+                sensors:
+                  - id: s
+                    driver: \(name)
+                    i2c: { bus: 1 }
+                    options: { \(option.name): \(last) }
+                """
+            let profile = try ProfileLoader.load(text: yaml, path: "options.yaml")
+            let spec = try #require(profile.sensors.first)
+            #expect(spec.options.value(of: option) == .choice(last))
+        }
+    }
+}
