@@ -12,6 +12,8 @@ let package = Package(
     products: [
         .executable(name: "sensorgate", targets: ["sensorgate"]),
         .executable(name: "sensorgate-bench", targets: ["sensorgate-bench"]),
+        // For Tests/Fuzz, a package of its own that reaches the profile readers through this.
+        .library(name: "SensorgateProfiles", targets: ["Profiles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

@@ -291,8 +291,11 @@ private struct TreeBuilder {
             }
             pairs.append(ConfigPair(key: name, keyLocation: key.node.location, value: value.node))
         }
-        // Merge keys (`<<: *defaults`): keys written in the mapping win.
-        for pair in merged where !pairs.contains(where: { $0.key == pair.key }) {
+        // Merge keys (`<<: *defaults`): keys written in the mapping win. A set, not a search
+        // of `pairs`: an inline mapping merged costs no alias budget, so both sides can have
+        // thousands of keys.
+        var keys = Set(pairs.map(\.key))
+        for pair in merged where keys.insert(pair.key).inserted {
             pairs.append(pair)
         }
         return Built(node: ConfigNode(.mapping(pairs), at: location), size: size, height: height + 1)
@@ -305,8 +308,9 @@ private struct TreeBuilder {
         case .sequence(let items):
             // Earlier mappings in the list win over later ones.
             var result: [ConfigPair] = []
+            var keys: Set<String> = []
             for item in items {
-                for pair in mergeSources(item) where !result.contains(where: { $0.key == pair.key }) {
+                for pair in mergeSources(item) where keys.insert(pair.key).inserted {
                     result.append(pair)
                 }
             }

@@ -8,6 +8,10 @@ extension ProfileDecoder {
     static let defaultPulseWidth = Interval.milliseconds(50)
     static let maximumBounce = Interval.seconds(1)
     static let maximumRate = 10_000.0
+    /// Unknown `simulation:` ids that get a "did you mean": each suggestion compares the id
+    /// with every id of the profile, so thousands of unknown ids among thousands of inputs
+    /// would take minutes; past the first few, a file is not mistyped but made up.
+    static let maximumIDSuggestions = 10
 
     /// `simulation:` keys are input ids (binary signals), sensor ids (a mapping of
     /// channel names to numeric signals) and `seed`. A `seed` whose value is a mapping
@@ -18,6 +22,8 @@ extension ProfileDecoder {
         }
         var spec = SimulationSpec()
         var failed = false
+        lazy var knownIDs = entities.filter { $0.value.kind != .output }.keys.sorted() + ["seed"]
+        var suggestionsLeft = Self.maximumIDSuggestions
         for pair in pairs {
             let entry = Field(node: pair.value, path: KeyPath.child(field.path, pair.key))
             if pair.key == "seed", entities["seed"] == nil || pair.value.scalarText != nil {
@@ -43,9 +49,11 @@ extension ProfileDecoder {
                                  "'\(pair.key)' is an output; outputs follow commands and are not simulated")
                 failed = true
             case nil:
-                let ids = entities.filter { $0.value.kind != .output }.keys.sorted()
                 var text = "unknown id '\(pair.key)', expected an input id, a sensor id or seed"
-                text += DidYouMean.hint(for: pair.key, among: ids + ["seed"])
+                if suggestionsLeft > 0 {
+                    suggestionsLeft -= 1
+                    text += DidYouMean.hint(for: pair.key, among: knownIDs)
+                }
                 validator.report(at: pair.keyLocation, field.path, text)
                 failed = true
             }

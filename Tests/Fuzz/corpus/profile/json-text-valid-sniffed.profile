@@ -1,0 +1,1 @@
+1{ "gateway": { "id": "sniffed" }, "inputs": [ { "id": "door", "gpio": { "line": 17 } } ] }

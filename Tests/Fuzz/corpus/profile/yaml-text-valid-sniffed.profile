@@ -1,0 +1,1 @@
+0{ "gateway": { "id": "sniffed" }, "inputs": [ { "id": "door", "gpio": { "line": 17 } } ] }
