@@ -40,6 +40,28 @@ struct BoundedInputTests {
         #expect(elapsed < .seconds(3))
     }
 
+    @Test("a large value repeated by aliases is refused once the repeated text passes 1 MiB")
+    func repeatedLargeValue() {
+        var text = "gateway:\n  id: t\n  note: &big \"\(String(repeating: "v", count: 300_000))\"\ninputs:\n"
+        for _ in 0..<5 { text += "  - id: *big\n" }
+        let (diagnostics, elapsed) = Self.timedDiagnostics(text, path: "big.yaml")
+        // 300,000 bytes per alias: the fourth passes 1,048,576.
+        #expect(diagnostics.last == "big.yaml:8:9: error: YAML limit: the alias '*big' takes the text repeated by aliases "
+            + "past 1048576 bytes (each alias counts the text of everything it repeats)", "\(diagnostics.map { $0.prefix(300) })")
+        #expect(elapsed < .seconds(3))
+    }
+
+    @Test("a 100 KB key with thousands of duplicate children: every message quotes 64 characters of it")
+    func longKeyInPaths() {
+        let key = String(repeating: "k", count: 100_000)
+        let members = Array(repeating: #""x": 1"#, count: 2_000).joined(separator: ", ")
+        let (diagnostics, elapsed) = Self.timedDiagnostics(#"{"gateway": {"id": "t"}, "\#(key)": {\#(members)}}"#, path: "keys.json")
+        #expect(diagnostics.count > 1)
+        #expect(diagnostics.allSatisfy { $0.utf8.count < 1_000 }, "\(diagnostics.map { $0.utf8.count }.max() ?? 0) bytes")
+        #expect(diagnostics.contains { $0.contains(String(repeating: "k", count: 64) + "... (100000 bytes)") }, "\(diagnostics.prefix(3))")
+        #expect(elapsed < .seconds(3))
+    }
+
     @Test("aliases within the budget load, and an alias used through merge keys counts")
     func aliasesWithinBudget() throws {
         // 10 × 11 + 89 × 111 = 9989 nodes from aliases: just inside; one more *a1 is over.

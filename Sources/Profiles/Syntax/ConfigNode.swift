@@ -1,3 +1,5 @@
+import SensorgateCore
+
 /// A place in a profile's text: 1-based line and column (columns count Unicode scalars).
 struct SourceLocation: Sendable, Equatable, Comparable, CustomStringConvertible {
     var line: Int
@@ -59,7 +61,9 @@ struct ConfigNode: Sendable {
     var found: String {
         switch value {
         case .scalar(let text, _):
-            return isNull ? "an empty value" : "'\(text)'"
+            // Shortened and escaped: a large value that aliases repeat must not make every
+            // message about it large.
+            return isNull ? "an empty value" : "'\(LogText.escaped(text))'"
         case .sequence(let items):
             return items.isEmpty ? "an empty list" : "a list"
         case .mapping(let pairs):

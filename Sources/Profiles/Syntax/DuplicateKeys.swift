@@ -18,7 +18,7 @@ enum DuplicateKeys {
             var firstSeen: [String: SourceLocation] = [:]
             for pair in pairs {
                 if let first = firstSeen[pair.key] {
-                    let message = KeyPath.message(path, "duplicate key '\(pair.key)' (first written at \(first))")
+                    let message = KeyPath.message(path, "duplicate key '\(KeyPath.shown(pair.key))' (first written at \(first))")
                     diagnostics.append(Diagnostic(file: file, line: pair.keyLocation.line,
                                                   column: pair.keyLocation.column, message: message))
                     continue

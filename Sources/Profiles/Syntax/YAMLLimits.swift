@@ -9,4 +9,7 @@ enum YAMLLimits {
     /// Nodes that aliases may add to the document when written out, an alias inside an
     /// anchored node counting every time the anchor is repeated.
     static let aliasExpansionBudget = 10_000
+    /// Bytes of text (keys and values) that aliases may repeat: as much as the largest
+    /// file holds, so that aliases can at most double what is read and checked.
+    static let aliasTextBudget = 1 << 20
 }

@@ -181,6 +181,8 @@ private struct TreeBuilder {
         var size: Int
         /// Lists and mappings on the deepest path of the expanded subtree (0 for a scalar).
         var height: Int
+        /// Bytes of text in the expanded subtree: what checking it reads.
+        var bytes: Int
     }
 
     let file: String
@@ -188,6 +190,8 @@ private struct TreeBuilder {
     private var anchors: [String: Built] = [:]
     /// Nodes produced so far by expanding aliases (an alias of an alias counts in full).
     private var aliasNodes = 0
+    /// Bytes of text repeated so far by aliases.
+    private var aliasBytes = 0
 
     init(file: String) { self.file = file }
 
@@ -211,7 +215,8 @@ private struct TreeBuilder {
         let built: Built
         switch event.kind {
         case .scalar(let text, let quoted, _):
-            built = Built(node: ConfigNode(.scalar(text, quoted ? .quoted : .plain), at: event.location), size: 1, height: 0)
+            built = Built(node: ConfigNode(.scalar(text, quoted ? .quoted : .plain), at: event.location), size: 1, height: 0,
+                          bytes: text.utf8.count)
         case .alias(let name):
             guard let anchored = anchors[name] else {
                 // libyaml's composer words it so; its event parser leaves the check to us.
@@ -225,6 +230,7 @@ private struct TreeBuilder {
             var items: [ConfigNode] = []
             var size = 1
             var height = 0
+            var bytes = 0
             while true {
                 let next = try events.next()
                 if case .sequenceEnd = next.kind { break }
@@ -232,13 +238,14 @@ private struct TreeBuilder {
                 items.append(item.node)
                 size += item.size
                 height = max(height, item.height)
+                bytes += item.bytes
             }
-            built = Built(node: ConfigNode(.sequence(items), at: event.location), size: size, height: height + 1)
+            built = Built(node: ConfigNode(.sequence(items), at: event.location), size: size, height: height + 1, bytes: bytes)
         case .mappingStart:
             try checkDepth(depth, at: event.location)
             built = try mapping(at: event.location, &events, depth: depth)
         default:
-            built = Built(node: ConfigNode(.scalar("", .plain), at: event.location), size: 1, height: 0)
+            built = Built(node: ConfigNode(.scalar("", .plain), at: event.location), size: 1, height: 0, bytes: 0)
         }
         if let anchor = event.anchor { anchors[anchor] = built }
         return built
@@ -266,6 +273,13 @@ private struct TreeBuilder {
                     + "(each alias counts every node it repeats, aliases inside it included)",
                 at: location)
         }
+        aliasBytes += anchored.bytes
+        if aliasBytes > YAMLLimits.aliasTextBudget {
+            throw YAMLReader.SyntaxError(
+                limit: "the alias '*\(name)' takes the text repeated by aliases past \(YAMLLimits.aliasTextBudget) bytes "
+                    + "(each alias counts the text of everything it repeats)",
+                at: location)
+        }
     }
 
     private mutating func mapping(at location: SourceLocation, _ events: inout EventStream,
@@ -274,6 +288,7 @@ private struct TreeBuilder {
         var merged: [ConfigPair] = []
         var size = 1
         var height = 0
+        var bytes = 0
         while true {
             let keyEvent = try events.next()
             if case .mappingEnd = keyEvent.kind { break }
@@ -281,6 +296,7 @@ private struct TreeBuilder {
             let value = try node(try events.next(), &events, depth: depth + 1)
             size += key.size + value.size
             height = max(height, key.height, value.height)
+            bytes += key.bytes + value.bytes
             if case .scalar(_, _, let isMerge) = keyEvent.kind, isMerge {
                 merged += mergeSources(value.node)
                 continue
@@ -298,7 +314,7 @@ private struct TreeBuilder {
         for pair in merged where keys.insert(pair.key).inserted {
             pairs.append(pair)
         }
-        return Built(node: ConfigNode(.mapping(pairs), at: location), size: size, height: height + 1)
+        return Built(node: ConfigNode(.mapping(pairs), at: location), size: size, height: height + 1, bytes: bytes)
     }
 
     private mutating func mergeSources(_ value: ConfigNode) -> [ConfigPair] {

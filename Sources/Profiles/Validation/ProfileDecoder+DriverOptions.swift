@@ -15,7 +15,7 @@ extension ProfileDecoder {
                     ? "the \(driver.name) takes no options"
                     : "expected one of " + names.joined(separator: ", ") + DidYouMean.hint(for: pair.key, among: names)
                 validator.report(at: pair.keyLocation, field.path,
-                                 "unknown option '\(pair.key)' of driver \(driver.name), \(expected)")
+                                 "unknown option '\(KeyPath.shown(pair.key))' of driver \(driver.name), \(expected)")
                 failed = true
                 continue
             }

@@ -76,7 +76,7 @@ extension ProfileDecoder {
             if let driver, driver.channel(named: pair.key) == nil {
                 let names = driver.channels.map(\.name)
                 validator.report(at: pair.keyLocation, field.path,
-                                 "unknown channel '\(pair.key)' of driver \(driver.name), expected one of "
+                                 "unknown channel '\(KeyPath.shown(pair.key))' of driver \(driver.name), expected one of "
                                      + names.joined(separator: ", ") + DidYouMean.hint(for: pair.key, among: names))
                 continue
             }
@@ -128,7 +128,7 @@ extension ProfileDecoder {
             return .slidingAverage(size: size, every: every ?? 1)
         default:
             validator.report(at: pair.keyLocation, item.path,
-                             "unknown filter '\(pair.key)', expected one of \(Self.filterNames.joined(separator: ", "))"
+                             "unknown filter '\(KeyPath.shown(pair.key))', expected one of \(Self.filterNames.joined(separator: ", "))"
                                  + DidYouMean.hint(for: pair.key, among: Self.filterNames))
             return nil
         }

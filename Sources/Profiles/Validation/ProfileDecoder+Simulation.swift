@@ -46,10 +46,10 @@ extension ProfileDecoder {
                 }
             case .output?:
                 validator.report(at: pair.keyLocation, field.path,
-                                 "'\(pair.key)' is an output; outputs follow commands and are not simulated")
+                                 "'\(KeyPath.shown(pair.key))' is an output; outputs follow commands and are not simulated")
                 failed = true
             case nil:
-                var text = "unknown id '\(pair.key)', expected an input id, a sensor id or seed"
+                var text = "unknown id '\(KeyPath.shown(pair.key))', expected an input id, a sensor id or seed"
                 if suggestionsLeft > 0 {
                     suggestionsLeft -= 1
                     text += DidYouMean.hint(for: pair.key, among: knownIDs)
@@ -69,7 +69,7 @@ extension ProfileDecoder {
             if let driver, driver.channel(named: pair.key) == nil {
                 let names = driver.channels.map(\.name)
                 validator.report(at: pair.keyLocation, field.path,
-                                 "unknown channel '\(pair.key)' of driver \(driver.name), expected one of "
+                                 "unknown channel '\(KeyPath.shown(pair.key))' of driver \(driver.name), expected one of "
                                      + names.joined(separator: ", ") + DidYouMean.hint(for: pair.key, among: names))
                 failed = true
                 continue
@@ -98,10 +98,10 @@ extension ProfileDecoder {
         }
         guard family.contains(pair.key) else {
             if other.contains(pair.key) {
-                validator.report(at: pair.keyLocation, field.path, "expected \(what), got '\(pair.key)'")
+                validator.report(at: pair.keyLocation, field.path, "expected \(what), got '\(KeyPath.shown(pair.key))'")
             } else {
                 validator.report(at: pair.keyLocation, field.path,
-                                 "unknown signal '\(pair.key)', expected one of \(family.joined(separator: ", "))"
+                                 "unknown signal '\(KeyPath.shown(pair.key))', expected one of \(family.joined(separator: ", "))"
                                      + DidYouMean.hint(for: pair.key, among: family))
             }
             return nil

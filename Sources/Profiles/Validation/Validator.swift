@@ -62,7 +62,7 @@ final class Validator {
     func mapping(_ field: Field, keys: [String], what: String = "a mapping") -> Fields? {
         guard let pairs = pairs(field, what: what) else { return nil }
         for pair in pairs where !keys.contains(pair.key) {
-            var text = "unknown key '\(pair.key)'"
+            var text = "unknown key '\(KeyPath.shown(pair.key))'"
             if let suggestion = DidYouMean.suggestion(for: pair.key, among: keys) {
                 text += " (did you mean '\(suggestion)'?)"
             } else {
@@ -109,6 +109,14 @@ final class Validator {
         let what = "an id of letters, digits, '_' and '-'"
         guard let text = field.node.scalarText, !field.node.isNull else {
             expected(what, field)
+            return nil
+        }
+        // No character takes more than four bytes: a text this long is refused by its size
+        // before anything scans it (aliases may repeat a large one many times).
+        let limit = ProfileLimits.maximumIDLength
+        guard text.utf8.count <= 4 * limit else {
+            report(at: field.location, field.path,
+                   "expected at most \(limit) characters, got \(text.utf8.count) bytes (see Limits in DeviceProfiles/README.md)")
             return nil
         }
         guard Self.isIdentifier(text) else {
