@@ -92,10 +92,15 @@ final class ChildProcess: @unchecked Sendable {
         if isOutput {
             outData.append(data)
             if onLine != nil {
+                // Only the new bytes can hold a newline not seen yet: a line of a megabyte
+                // arrives in hundreds of reads, and searching it whole after each one is
+                // quadratic (seconds in a debug build, more under a sanitizer).
+                var searchFrom = lineBuffer.endIndex
                 lineBuffer.append(data)
-                while let newline = lineBuffer.firstIndex(of: 0x0A) {
+                while let newline = lineBuffer[searchFrom...].firstIndex(of: 0x0A) {
                     lines.append(String(decoding: lineBuffer[lineBuffer.startIndex..<newline], as: UTF8.self))
                     lineBuffer.removeSubrange(lineBuffer.startIndex...newline)
+                    searchFrom = lineBuffer.startIndex
                 }
             }
         } else {
