@@ -24,7 +24,7 @@ struct MQTTClientTests {
             mqtt.start()
             client.update { $0 = mqtt }
         }
-        #expect(waitFor(5) { client.current?.state == .connected })
+        #expect(waitFor(5) { host.onLoop { client.current?.state } == .connected })
         // Publishing before the subscription is acknowledged could lose the first messages; give it a beat.
         usleep(200_000)
         host.loop.execute {
@@ -32,13 +32,13 @@ struct MQTTClientTests {
         }
         #expect(waitFor(10) { received.current.count == 200 })
         #expect(received.current == (0..<200).map { "m\($0)" })
-        #expect(waitFor(5) { client.current?.statistics.acknowledged == 200 })
+        #expect(waitFor(5) { host.onLoop { client.current?.statistics.acknowledged } == 200 })
         let done = Box(false)
         host.loop.execute {
             client.current?.shutdown(timeout: .seconds(2), final: []) { done.update { $0 = true } }
         }
         #expect(waitFor(5) { done.current })
-        #expect(client.current?.state == .stopped)
+        #expect(host.onLoop { client.current?.state } == .stopped)
     }
 
     @Test("without a broker: retries, buffers at most max_buffered, drops the oldest and counts them")
@@ -54,7 +54,7 @@ struct MQTTClientTests {
             for index in 0..<50 { mqtt.publish(topic: "t", payload: [UInt8(index)], qos: 1, retain: false) }
             client.update { $0 = mqtt }
         }
-        #expect(waitFor(3) { (client.current?.statistics.connectFailures ?? 0) >= 2 })
+        #expect(waitFor(3) { (host.onLoop { client.current?.statistics.connectFailures } ?? 0) >= 2 })
         let statistics = Box<(Int, UInt64)>((0, 0))
         host.loop.execute {
             if let mqtt = client.current { statistics.update { $0 = (mqtt.backlog, mqtt.statistics.dropped) } }

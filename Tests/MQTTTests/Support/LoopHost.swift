@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import Runtime
 
 /// Runs an event loop on its own thread until ``stop()``.
@@ -16,6 +17,20 @@ final class LoopHost: @unchecked Sendable {
             loop.run()
             return nil
         }, retained.toOpaque())
+    }
+
+    /// `body`'s result, computed on the loop thread. A test reads what the loop owns (an
+    /// `MQTTClient`'s state and statistics are loop-confined) only this way: read from the
+    /// test's own thread, it would race with the loop's writes.
+    func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T {
+        let result = Box<T?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        loop.execute {
+            result.update { $0 = body() }
+            done.signal()
+        }
+        done.wait()
+        return result.current!
     }
 
     func stop() {
