@@ -31,6 +31,7 @@ public enum SensorCatalog {
         CatalogEntry(BMP280.descriptor) { SimulatedBMP280.make(clock: $0, values: $1) },
         CatalogEntry(SHT3x.descriptor) { SimulatedSHT3x(clock: $0, values: $1) },
         CatalogEntry(SHT4x.descriptor) { SimulatedSHT4x(clock: $0, values: $1) },
+        CatalogEntry(AHT20.descriptor) { SimulatedAHT20(clock: $0, values: $1) },
     ]
 
     /// Every driver's descriptor, in catalog order.

@@ -10,17 +10,11 @@ public enum SensirionWords {
     public static let crcPolynomial: UInt8 = 0x31
     public static let crcInitialisation: UInt8 = 0xFF
 
+    /// The CRC-8 with the parameters above.
+    public static let crc8 = CRC8(polynomial: crcPolynomial, initial: crcInitialisation)
+
     /// The CRC-8 of `bytes`.
-    public static func crc(_ bytes: [UInt8]) -> UInt8 {
-        var crc = crcInitialisation
-        for byte in bytes {
-            crc ^= byte
-            for _ in 0..<8 {
-                crc = crc & 0x80 != 0 ? (crc << 1) ^ crcPolynomial : crc << 1
-            }
-        }
-        return crc
-    }
+    public static func crc(_ bytes: [UInt8]) -> UInt8 { crc8.checksum(bytes) }
 
     /// `word` as the part sends it: MSB, LSB, CRC.
     public static func encode(_ word: UInt16) -> [UInt8] {
