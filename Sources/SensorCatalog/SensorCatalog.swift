@@ -33,6 +33,7 @@ public enum SensorCatalog {
         CatalogEntry(SHT4x.descriptor) { SimulatedSHT4x(clock: $0, values: $1) },
         CatalogEntry(AHT20.descriptor) { SimulatedAHT20(clock: $0, values: $1) },
         CatalogEntry(HTU21D.descriptor) { SimulatedHTU21D(clock: $0, values: $1) },
+        CatalogEntry(BH1750.descriptor) { SimulatedBH1750(clock: $0, values: $1) },
     ]
 
     /// Every driver's descriptor, in catalog order.

@@ -13,7 +13,9 @@ struct SensorCatalogTests {
     static let names = SensorCatalog.drivers.map(\.name)
 
     /// A plausible physical value for each channel name a driver may have.
-    static let plausible: [String: Double] = ["temperature": 23.4, "humidity": 41.7, "pressure": 987.65]
+    /// Illuminance is a whole number of the BH1750's half-lux and lux steps at MTreg 69.
+    static let plausible: [String: Double] = ["temperature": 23.4, "humidity": 41.7, "pressure": 987.65,
+                                              "illuminance": 500]
 
     static let examples = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
