@@ -34,6 +34,7 @@ public enum SensorCatalog {
         CatalogEntry(AHT20.descriptor) { SimulatedAHT20(clock: $0, values: $1) },
         CatalogEntry(HTU21D.descriptor) { SimulatedHTU21D(clock: $0, values: $1) },
         CatalogEntry(BH1750.descriptor) { SimulatedBH1750(clock: $0, values: $1) },
+        CatalogEntry(MCP9808.descriptor) { SimulatedMCP9808(clock: $0, values: $1) },
     ]
 
     /// Every driver's descriptor, in catalog order.

@@ -13,8 +13,10 @@ struct SensorCatalogTests {
     static let names = SensorCatalog.drivers.map(\.name)
 
     /// A plausible physical value for each channel name a driver may have.
-    /// Illuminance is a whole number of the BH1750's half-lux and lux steps at MTreg 69.
-    static let plausible: [String: Double] = ["temperature": 23.4, "humidity": 41.7, "pressure": 987.65,
+    /// Values every part's resolution represents within the tolerance below: temperature a
+    /// whole number of the 0.5 °C steps of the coarsest temperature sensors (MCP9808 at
+    /// resolution 0.5), illuminance of the BH1750's half-lux and lux steps at MTreg 69.
+    static let plausible: [String: Double] = ["temperature": 23.5, "humidity": 41.7, "pressure": 987.65,
                                               "illuminance": 500]
 
     static let examples = URL(fileURLWithPath: #filePath)
