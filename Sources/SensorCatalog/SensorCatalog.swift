@@ -35,6 +35,7 @@ public enum SensorCatalog {
         CatalogEntry(HTU21D.descriptor) { SimulatedHTU21D(clock: $0, values: $1) },
         CatalogEntry(BH1750.descriptor) { SimulatedBH1750(clock: $0, values: $1) },
         CatalogEntry(MCP9808.descriptor) { SimulatedMCP9808(clock: $0, values: $1) },
+        CatalogEntry(LM75.descriptor) { SimulatedLM75(clock: $0, values: $1) },
     ]
 
     /// Every driver's descriptor, in catalog order.

@@ -107,6 +107,11 @@ public enum RegisterBytes {
     /// The bytes of `value` in little-endian order.
     @inlinable
     public static func bytesLE(_ value: Int16) -> [UInt8] { bytesLE(UInt16(bitPattern: value)) }
+
+    /// The bytes of `value` in big-endian order, as 16-bit registers that send their most
+    /// significant byte first (MCP9808, LM75, TMP102) carry it.
+    @inlinable
+    public static func bytesBE(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(truncatingIfNeeded: value)] }
 }
 
 /// `0x8a`: a register or address as the datasheets and `i2cdetect` write it.

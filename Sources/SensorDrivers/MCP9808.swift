@@ -143,7 +143,7 @@ public final class MCP9808: SensorDriver, @unchecked Sendable {
                                + "are not an MCP9808's (0x0054, 0x04xx)")
         }
         try bus.writeBlock(address: address, register: Register.configuration,
-                           bytes: [UInt8(Self.configurationPowerUp >> 8), UInt8(truncatingIfNeeded: Self.configurationPowerUp)])
+                           bytes: RegisterBytes.bytesBE(Self.configurationPowerUp))
         try bus.writeByteData(address: address, register: Register.resolution, value: resolution.registerValue)
         let readBack = try bus.readByteData(address: address, register: Register.resolution)
         guard readBack & 0b11 == resolution.registerValue else {

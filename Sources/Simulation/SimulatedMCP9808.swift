@@ -69,23 +69,20 @@ public final class SimulatedMCP9808: SimulatedI2CDevice, @unchecked Sendable {
         lock.withLock {
             let bytes: [UInt8]
             switch pointer {
-            case MCP9808.Register.configuration: bytes = Self.wire(configuration)
+            case MCP9808.Register.configuration: bytes = RegisterBytes.bytesBE(configuration)
             case MCP9808.Register.ambientTemperature:
                 if implausibleReads > 0 {
                     implausibleReads -= 1
-                    bytes = Self.wire(0x0FF0)
+                    bytes = RegisterBytes.bytesBE(0x0FF0)
                 } else {
-                    bytes = Self.wire(Self.ambientRegister(celsius: values("temperature") ?? 21, resolutionBits: resolution))
+                    bytes = RegisterBytes.bytesBE(Self.ambientRegister(celsius: values("temperature") ?? 21, resolutionBits: resolution))
                 }
-            case MCP9808.Register.manufacturerID: bytes = Self.wire(manufacturerID)
-            case MCP9808.Register.deviceID: bytes = Self.wire(deviceID)
+            case MCP9808.Register.manufacturerID: bytes = RegisterBytes.bytesBE(manufacturerID)
+            case MCP9808.Register.deviceID: bytes = RegisterBytes.bytesBE(deviceID)
             case MCP9808.Register.resolution: bytes = [resolution]
             default: bytes = [0, 0]
             }
             return Array(bytes.prefix(count))
         }
     }
-
-    /// A 16-bit register as it goes over the wire: MSB, LSB.
-    static func wire(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(truncatingIfNeeded: value)] }
 }
