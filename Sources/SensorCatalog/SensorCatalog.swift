@@ -36,6 +36,7 @@ public enum SensorCatalog {
         CatalogEntry(BH1750.descriptor) { SimulatedBH1750(clock: $0, values: $1) },
         CatalogEntry(MCP9808.descriptor) { SimulatedMCP9808(clock: $0, values: $1) },
         CatalogEntry(LM75.descriptor) { SimulatedLM75(clock: $0, values: $1) },
+        CatalogEntry(TMP102.descriptor) { SimulatedTMP102(clock: $0, values: $1) },
     ]
 
     /// Every driver's descriptor, in catalog order.
