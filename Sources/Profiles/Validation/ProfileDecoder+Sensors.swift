@@ -23,7 +23,9 @@ extension ProfileDecoder {
         guard let entry = validator.mapping(item, keys: Self.sensorKeys) else { return nil }
         let id = claimID(entry, kind: .sensor)
         let driverName = entry.required("driver", validator).flatMap {
-            validator.choice($0, SensorCatalog.drivers.map { ($0.name, $0.name) })
+            // The catalog grows with every driver: the message points at the list instead.
+            validator.choice($0, SensorCatalog.drivers.map { ($0.name, $0.name) },
+                             what: "a driver that `sensorgate drivers` lists")
         }
         let driver = driverName.flatMap(SensorCatalog.driver(named:))
         if let id { sensorDrivers[id] = .some(driver) }

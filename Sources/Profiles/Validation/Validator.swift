@@ -227,9 +227,10 @@ final class Validator {
     }
 
     /// One of `options`, by name, with a did-you-mean.
-    func choice<T>(_ field: Field, _ options: [(name: String, value: T)]) -> T? {
+    /// One of `options` by name; `what` names the set where listing it would be too long.
+    func choice<T>(_ field: Field, _ options: [(name: String, value: T)], what listed: String? = nil) -> T? {
         let names = options.map(\.name)
-        let what = "one of \(names.joined(separator: ", "))"
+        let what = listed ?? "one of \(names.joined(separator: ", "))"
         guard let text = field.node.scalarText, !field.node.isNull else {
             expected(what, field)
             return nil
