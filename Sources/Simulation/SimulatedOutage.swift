@@ -3,7 +3,7 @@ import SensorgateCore
 /// A simulated part that drops off the bus for a while, as one that lost power or came
 /// loose: between `start` and `end` it acknowledges nothing, so every transaction to it
 /// fails with a NACK; before and after, the wrapped part answers as usual.
-public final class SimulatedOutage: SimulatedI2CDevice, @unchecked Sendable {
+public final class SimulatedOutage: SimulatedI2CDevice, Sendable {
     public let part: any SimulatedI2CDevice
     public let start: Timestamp
     public let end: Timestamp
