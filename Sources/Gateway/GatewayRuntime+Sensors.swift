@@ -20,13 +20,17 @@ final class SensorChannels {
     let spec: SensorSpec
     var channels: [Channel]
     var timer = DeadlineTimer()
-    var failing = false
+    var health: SensorHealth
+    /// `<prefix>/<id>/status`: `online` or `offline`, retained.
+    let statusTopic: String
     var readings: UInt64 = 0
     var failures: UInt64 = 0
 
-    init(spec: SensorSpec, channels: [Channel]) {
+    init(spec: SensorSpec, channels: [Channel], statusTopic: String) {
         self.spec = spec
         self.channels = channels
+        self.health = SensorHealth(offlineAfter: spec.offlineAfter)
+        self.statusTopic = statusTopic
     }
 }
 
@@ -52,9 +56,10 @@ extension GatewayRuntime {
                     chain: ChannelChain(stages: configured.filters.map(Self.stage), windows: windows),
                     stateTopic: topics.channel(spec.id, channel.name), windowTopics: windowTopics)
             }
-            sensors.append(SensorChannels(spec: spec, channels: channels))
+            sensors.append(SensorChannels(spec: spec, channels: channels, statusTopic: topics.sensorStatus(spec.id)))
             perBus[spec.bus, default: []].append(.init(index: index, id: spec.id, driver: descriptor.make(spec.options),
-                                                       address: spec.address, interval: spec.interval))
+                                                       address: spec.address, interval: spec.interval,
+                                                       offlineAfter: spec.offlineAfter))
         }
         for (number, busSensors) in perBus.sorted(by: { $0.key < $1.key }) {
             let bus: any I2CBus
@@ -64,7 +69,7 @@ extension GatewayRuntime {
                 let ids = busSensors.map { "'\($0.id)'" }.joined(separator: ", ")
                 throw GatewayError("sensor \(ids): \(error)")
             }
-            let worker = I2CBusWorker(bus: bus, sensors: busSensors, clock: SystemClock(), logger: logger) {
+            let worker = I2CBusWorker(bus: bus, sensors: busSensors, clock: SystemClock()) {
                 [unowned self] index, outcome in
                 loop.execute { self.sensorOutcome(index, outcome) }
             }
@@ -87,10 +92,7 @@ extension GatewayRuntime {
         switch outcome {
         case .values(let values, let timestamp):
             sensor.readings += 1
-            if sensor.failing {
-                sensor.failing = false
-                logger.info("sensor '\(sensor.spec.id)' reads again")
-            }
+            report(sensor, sensor.health.succeeded(at: loop.now()))
             for channelIndex in sensor.channels.indices where channelIndex < values.count {
                 guard sensor.channels[channelIndex].enabled else { continue }
                 let reading = Reading(value: values[channelIndex], timestamp: timestamp)
@@ -103,14 +105,23 @@ extension GatewayRuntime {
                 if let state { publishChannel(sensor, channelIndex, state) }
             }
             armTimer(sensor)
-        case .failed(let error, let consecutive):
+        case .failed(let reason):
             sensor.failures += 1
-            if consecutive == 1 || consecutive % 10 == 0 {
-                logger.warning("sensor '\(sensor.spec.id)': \(error) (\(consecutive) in a row)")
+            report(sensor, sensor.health.failed(reason, at: loop.now()))
+        }
+    }
+
+    /// Publishes a change of the sensor's availability and logs what its health says.
+    private func report(_ sensor: SensorChannels, _ events: [SensorHealth.Event]) {
+        for event in events {
+            switch event {
+            case .availability(let availability):
+                publish(topic: sensor.statusTopic, payload: Array(availability.rawValue.utf8), qos: 1, retain: true)
+            case .recovered:
+                if let line = event.logLine(sensor: sensor.spec.id) { logger.info("\(line)") }
+            case .failing, .stillFailing:
+                if let line = event.logLine(sensor: sensor.spec.id) { logger.warning("\(line)") }
             }
-            sensor.failing = true
-        case .recovered:
-            break
         }
     }
 

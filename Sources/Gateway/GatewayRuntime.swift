@@ -169,6 +169,8 @@ struct TopicScheme {
     /// `<prefix>/+/set`: every output's command topic.
     var commandFilter: String { prefix + "/+/set" }
     func state(_ id: String) -> String { prefix + "/" + id }
+    /// `<prefix>/<sensor>/status`: whether the sensor answers (no driver has a channel named `status`).
+    func sensorStatus(_ sensor: String) -> String { prefix + "/" + sensor + "/status" }
     /// `<prefix>/<input>/<metric>`: an input's edge metric.
     func metric(_ input: String, _ metric: String) -> String { prefix + "/" + input + "/" + metric }
     func channel(_ sensor: String, _ channel: String) -> String { prefix + "/" + sensor + "/" + channel }

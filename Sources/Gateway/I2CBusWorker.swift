@@ -1,4 +1,4 @@
-import Logging
+import Profiles
 import SensorgateCore
 
 /// One thread per I2C bus: it runs the sensors' scheduled polls, so a blocking
@@ -12,37 +12,44 @@ final class I2CBusWorker: @unchecked Sendable {
         var driver: any SensorDriver
         var address: UInt8
         var interval: Interval
+        /// Failed polls in a row after which the part is taken for gone (`offline_after`).
+        var offlineAfter: Int = SensorSpec.defaultOfflineAfter
     }
 
     /// What a poll produced, for the event loop.
     enum Outcome: Sendable {
         case values([Double], Timestamp)
-        case failed(I2CError, consecutive: Int)
-        case recovered
+        /// The poll's setup or read failed; `reason` says which, and why.
+        case failed(reason: String)
     }
+
+    /// The longest wait between two attempts to set a part up again.
+    static let longestRetryDelay = Interval.seconds(60)
 
     private struct Job {
         var sensor: Sensor
+        /// When the job runs next: its grid slot, or a retry after a backoff.
         var due: Timestamp
+        /// The last point of the sensor's interval grid it was scheduled on.
+        var slot: Timestamp
         var ready = false
         var failures = 0
-        var setUpFailures = 0
+        /// Setup attempts that failed since the part last answered: they set the backoff.
+        var retries = 0
     }
 
     let bus: any I2CBus
     private var jobs: [Job]
     private let clock: any MonotonicClock
-    private let logger: Logger
     private let deliver: @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void
     private let thread: WorkerThread
 
-    init(bus: any I2CBus, sensors: [Sensor], clock: any MonotonicClock, logger: Logger,
+    init(bus: any I2CBus, sensors: [Sensor], clock: any MonotonicClock,
          deliver: @escaping @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void) {
         self.bus = bus
         let now = clock.now()
-        self.jobs = sensors.map { Job(sensor: $0, due: now) }
+        self.jobs = sensors.map { Job(sensor: $0, due: now, slot: now) }
         self.clock = clock
-        self.logger = logger
         self.deliver = deliver
         self.thread = WorkerThread(clock: clock)
     }
@@ -55,6 +62,13 @@ final class I2CBusWorker: @unchecked Sendable {
     /// Stops after the transaction under way, and waits for the thread.
     func stop() { thread.stop() }
 
+    /// The wait before setup attempt `retry` + 1 of a part that is not answering:
+    /// 1 s, 2 s, 4 s ... doubling up to ``longestRetryDelay``.
+    static func retryDelay(after retry: Int) -> Interval {
+        let seconds = Int64(1) << Int64(min(max(retry, 1) - 1, 6))
+        return min(Interval.seconds(1) * seconds, longestRetryDelay)
+    }
+
     private func work() {
         while true {
             guard let index = jobs.indices.min(by: { jobs[$0].due < jobs[$1].due }) else { return }
@@ -63,38 +77,39 @@ final class I2CBusWorker: @unchecked Sendable {
         }
     }
 
+    /// One poll: setup first if the part is not (or no longer) set up, then a read. A part
+    /// that failed its setup, or failed `offlineAfter` polls in a row (it may have reset
+    /// or lost power), is set up afresh after a backoff; a good read returns the job to
+    /// its grid, so a part that answers again is read at once and then on its interval.
     private func poll(_ job: inout Job) {
         let sensor = job.sensor
-        if !job.ready {
-            do {
+        var stage = "setup"
+        do {
+            if !job.ready {
                 try sensor.driver.setUp(bus: bus, address: sensor.address)
                 job.ready = true
-                if job.setUpFailures > 0 { logger.info("sensor '\(sensor.id)' is ready after \(job.setUpFailures) failed attempts") }
-                job.setUpFailures = 0
-            } catch {
-                job.setUpFailures += 1
-                // Retry setup with backoff: 1 s, 2 s, 4 s ... up to 60 s; log the first failures and then every tenth.
-                let delay = Interval.seconds(min(60, 1 << min(job.setUpFailures - 1, 6)))
-                if job.setUpFailures <= 3 || job.setUpFailures % 10 == 0 {
-                    logger.error("sensor '\(sensor.id)' setup failed: \(error); retrying in \(delay)")
-                }
-                deliver(sensor.index, .failed(error, consecutive: job.failures + 1))
-                job.due = clock.now() + delay
-                return
             }
-        }
-        do {
+            stage = "read"
             let values = try sensor.driver.read(bus: bus, address: sensor.address)
             let stamp = clock.now()
-            if job.failures > 0 { deliver(sensor.index, .recovered) }
             job.failures = 0
+            job.retries = 0
             deliver(sensor.index, .values(values, stamp))
+            job.slot = PollSchedule.next(after: job.slot, interval: sensor.interval, now: stamp)
+            job.due = job.slot
         } catch {
             job.failures += 1
-            deliver(sensor.index, .failed(error, consecutive: job.failures))
-            // After three failed reads in a row, set the part up again: it may have reset.
-            if job.failures >= 3 { job.ready = false }
+            deliver(sensor.index, .failed(reason: "\(stage) failed: \(error)"))
+            let now = clock.now()
+            if !job.ready || job.failures >= sensor.offlineAfter {
+                job.ready = false
+                job.retries += 1
+                job.due = now + Self.retryDelay(after: job.retries)
+            } else {
+                // A single failed read (a glitch, a CRC error) is retried on the grid.
+                job.slot = PollSchedule.next(after: job.slot, interval: sensor.interval, now: now)
+                job.due = job.slot
+            }
         }
-        job.due = PollSchedule.next(after: job.due, interval: sensor.interval, now: clock.now())
     }
 }

@@ -74,8 +74,16 @@ final class SimulatedHardware: GatewayHardware {
             }
             // The part's conversions run on the system clock: the bus worker and the
             // drivers' waits do too, whatever clock moves the GPIO signals.
-            let device = entry.simulate(SystemClock()) { source.value(channel: $0) }
-            bus.attach(device, at: sensor.address)
+            let partClock = SystemClock()
+            let device = entry.simulate(partClock) { source.value(channel: $0) }
+            if let outage = profile.simulation.outages[sensor.id] {
+                // `from` counts from now: the gateway starts right after its hardware is built.
+                let start = partClock.now() + outage.from
+                bus.attach(SimulatedOutage(device, from: start, until: start + outage.duration, clock: partClock),
+                           at: sensor.address)
+            } else {
+                bus.attach(device, at: sensor.address)
+            }
         }
     }
 

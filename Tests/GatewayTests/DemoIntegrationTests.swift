@@ -41,8 +41,11 @@ struct DemoIntegrationTests {
         let messages = subscriber.messages.filter { $0.topic != "\(prefix)/probe" }
         #expect(messages.first { $0.topic == "\(prefix)/status" }?.payload == "online")
 
+        // The sensor's availability, a plain word like the gateway's.
+        #expect(messages.filter { $0.topic == "\(prefix)/climate/status" }.map(\.payload) == ["online"])
+
         // Payloads: value, unit, ts (UTC, microseconds), seq.
-        for message in messages where message.topic != "\(prefix)/status" {
+        for message in messages where message.topic != "\(prefix)/status" && message.topic != "\(prefix)/climate/status" {
             let json = try #require(message.json, "not JSON on \(message.topic): \(message.payload)")
             #expect(json["value"] != nil, "\(message.topic): \(message.payload)")
             let ts = try #require(json["ts"] as? String, "\(message.topic): \(message.payload)")

@@ -40,6 +40,7 @@ struct ValidFixtureTests {
         #expect(sensor.bus == 1)
         #expect(sensor.address == 0x76)
         #expect(sensor.interval == .seconds(5))
+        #expect(sensor.offlineAfter == 3)
         #expect(sensor.channels == [ChannelSpec(name: "temperature"), ChannelSpec(name: "humidity"),
                                     ChannelSpec(name: "pressure")])
 
@@ -47,7 +48,7 @@ struct ValidFixtureTests {
         #expect(output.gpio.line == .offset(5))
         #expect(output.initial == false && output.safe == false)
 
-        #expect(profile.simulation.inputs.isEmpty && profile.simulation.sensors.isEmpty)
+        #expect(profile.simulation.inputs.isEmpty && profile.simulation.sensors.isEmpty && profile.simulation.outages.isEmpty)
         #expect(profile.simulation.seed == 1)
     }
 
@@ -88,6 +89,7 @@ struct ValidFixtureTests {
         #expect(air.bus == 3 && air.address == 0x77)
         #expect(air.interval == .milliseconds(250))
         #expect(air.qos == .atLeastOnce && air.retain == false)
+        #expect(air.offlineAfter == 100)
         // As written, then the driver's remaining channels.
         #expect(air.channels.map(\.name) == ["pressure", "temperature", "humidity"])
         #expect(air.channels[0] == ChannelSpec(name: "pressure", enabled: false))
@@ -110,6 +112,8 @@ struct ValidFixtureTests {
         #expect(simulation.sensors["air"]?["temperature"] == .walk(start: 20, step: 0.5, min: 10, max: 30))
         #expect(simulation.sensors["air"]?["humidity"] == .constant(61.5))
         #expect(simulation.sensors["air"]?["pressure"] == .sine(mean: 1000, amplitude: 0, period: .seconds(86_400)))
+        #expect(simulation.sensors["air"]?["fail"] == nil, "an outage is not a channel")
+        #expect(simulation.outages == ["air": OutageSpec(from: .zero, duration: .milliseconds(1500))])
     }
 
     @Test("the JSON form of a profile decodes to the same profile as the YAML form")

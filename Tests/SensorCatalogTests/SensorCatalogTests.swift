@@ -23,6 +23,13 @@ struct SensorCatalogTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("DeviceProfiles/examples")
 
+    @Test("no channel is named status or fail: <prefix>/<sensor>/status and simulation.<sensor>.fail are taken",
+          arguments: names)
+    func reservedChannelNames(_ name: String) throws {
+        let driver = try #require(SensorCatalog.driver(named: name))
+        #expect(!driver.channels.contains { $0.name == "status" || $0.name == "fail" })
+    }
+
     @Test("the catalog is not empty and names are unique")
     func unique() {
         #expect(!Self.names.isEmpty)

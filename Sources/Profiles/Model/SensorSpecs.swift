@@ -18,10 +18,15 @@ public struct SensorSpec: Sendable, Equatable {
     public var channels: [ChannelSpec]
     public var qos: QoS?
     public var retain: Bool?
+    /// `offline_after`: consecutive failed polls (setup or read) after which the sensor's
+    /// `<prefix>/<id>/status` says `offline`; 1...100, default 3.
+    public var offlineAfter: Int
+
+    public static let defaultOfflineAfter = 3
 
     public init(id: String, driver: String, bus: Int, address: UInt8, interval: Interval,
                 options: DriverOptions = DriverOptions(), channels: [ChannelSpec],
-                qos: QoS? = nil, retain: Bool? = nil) {
+                qos: QoS? = nil, retain: Bool? = nil, offlineAfter: Int = SensorSpec.defaultOfflineAfter) {
         self.id = id
         self.driver = driver
         self.bus = bus
@@ -31,6 +36,7 @@ public struct SensorSpec: Sendable, Equatable {
         self.channels = channels
         self.qos = qos
         self.retain = retain
+        self.offlineAfter = offlineAfter
     }
 }
 

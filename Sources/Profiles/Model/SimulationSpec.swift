@@ -6,13 +6,30 @@ public struct SimulationSpec: Sendable, Equatable {
     public var inputs: [String: SignalSpec]
     /// Keyed by sensor id, then channel name.
     public var sensors: [String: [String: SignalSpec]]
+    /// A sensor's `fail:` entry, keyed by sensor id: when its simulated part stops answering.
+    public var outages: [String: OutageSpec]
     /// `seed`: makes random signals repeatable; default 1.
     public var seed: UInt64
 
-    public init(inputs: [String: SignalSpec] = [:], sensors: [String: [String: SignalSpec]] = [:], seed: UInt64 = 1) {
+    public init(inputs: [String: SignalSpec] = [:], sensors: [String: [String: SignalSpec]] = [:],
+                outages: [String: OutageSpec] = [:], seed: UInt64 = 1) {
         self.inputs = inputs
         self.sensors = sensors
+        self.outages = outages
         self.seed = seed
+    }
+}
+
+/// `fail: { from: 3s, for: 4s }` under a sensor of `simulation:`: from `from` after the
+/// start, for `for`, the simulated part acknowledges nothing, as a part that lost power
+/// or came loose; then it answers again, reset to its power-up state.
+public struct OutageSpec: Sendable, Equatable {
+    public var from: Interval
+    public var duration: Interval
+
+    public init(from: Interval, duration: Interval) {
+        self.from = from
+        self.duration = duration
     }
 }
 

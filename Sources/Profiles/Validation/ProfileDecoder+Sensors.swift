@@ -2,7 +2,7 @@ import SensorCatalog
 import SensorgateCore
 
 extension ProfileDecoder {
-    static let sensorKeys = ["id", "driver", "i2c", "interval", "options", "channels", "qos", "retain"]
+    static let sensorKeys = ["id", "driver", "i2c", "interval", "options", "channels", "qos", "retain", "offline_after"]
     static let channelKeys = ["enabled", "filters", "windows"]
     static let filterNames = ["median", "delta", "sliding_average"]
     static let windowKeys = ["name", "every", "stats"]
@@ -42,13 +42,15 @@ extension ProfileDecoder {
         let channels = entry.optional("channels").flatMap { decodeChannels($0, driver: driver) } ?? []
         let qos = entry.optional("qos").flatMap(qos)
         let retain = entry.optional("retain").flatMap(validator.bool)
+        let offlineAfter = entry.optional("offline_after").flatMap { validator.integer($0, in: 1...100) }
 
         guard let id, let driver, let i2c else { return nil }
         // Channels as written, then the driver's other channels with no processing.
         let remaining = driver.channels.filter { channel in !channels.contains { $0.name == channel.name } }
         return SensorSpec(id: id, driver: driver.name, bus: i2c.bus, address: i2c.address ?? driver.defaultAddress,
                           interval: interval ?? driver.defaultInterval, options: options ?? DriverOptions(),
-                          channels: channels + remaining.map { ChannelSpec(name: $0.name) }, qos: qos, retain: retain)
+                          channels: channels + remaining.map { ChannelSpec(name: $0.name) }, qos: qos, retain: retain,
+                          offlineAfter: offlineAfter ?? SensorSpec.defaultOfflineAfter)
     }
 
     private func decodeI2C(_ field: Field, driver: DriverDescriptor?) -> (bus: Int, address: UInt8?)? {

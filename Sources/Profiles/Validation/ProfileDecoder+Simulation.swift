@@ -12,6 +12,8 @@ extension ProfileDecoder {
     /// with every id of the profile, so thousands of unknown ids among thousands of inputs
     /// would take minutes; past the first few, a file is not mistyped but made up.
     static let maximumIDSuggestions = 10
+    /// The key of a sensor's simulation entry that is not a channel: its outage.
+    static let outageKey = "fail"
 
     /// `simulation:` keys are input ids (binary signals), sensor ids (a mapping of
     /// channel names to numeric signals) and `seed`. A `seed` whose value is a mapping
@@ -39,8 +41,9 @@ extension ProfileDecoder {
             case .input?:
                 if let signal = binarySignal(entry) { spec.inputs[pair.key] = signal } else { failed = true }
             case .sensor?:
-                if let signals = sensorSignals(entry, driver: sensorDrivers[pair.key] ?? nil) {
+                if let (signals, outage) = sensorSignals(entry, driver: sensorDrivers[pair.key] ?? nil) {
                     spec.sensors[pair.key] = signals
+                    if let outage { spec.outages[pair.key] = outage }
                 } else {
                     failed = true
                 }
@@ -61,11 +64,18 @@ extension ProfileDecoder {
         return failed ? nil : spec
     }
 
-    private func sensorSignals(_ field: Field, driver: DriverDescriptor?) -> [String: SignalSpec]? {
+    /// A sensor's channel signals, and its outage under `fail` (no driver has a channel of that name).
+    private func sensorSignals(_ field: Field, driver: DriverDescriptor?) -> ([String: SignalSpec], OutageSpec?)? {
         guard let pairs = validator.pairs(field, what: "a mapping of channel names to signals") else { return nil }
         var signals: [String: SignalSpec] = [:]
+        var outage: OutageSpec?
         var failed = false
         for pair in pairs {
+            if pair.key == Self.outageKey {
+                outage = self.outage(Field(node: pair.value, path: KeyPath.child(field.path, pair.key)))
+                if outage == nil { failed = true }
+                continue
+            }
             if let driver, driver.channel(named: pair.key) == nil {
                 let names = driver.channels.map(\.name)
                 validator.report(at: pair.keyLocation, field.path,
@@ -77,7 +87,19 @@ extension ProfileDecoder {
             let entry = Field(node: pair.value, path: KeyPath.child(field.path, pair.key))
             if let signal = numericSignal(entry) { signals[pair.key] = signal } else { failed = true }
         }
-        return failed ? nil : signals
+        return failed ? nil : (signals, outage)
+    }
+
+    /// `{ from: 3s, for: 4s }`: both durations required; `from` 0s...24h, `for` 1ms...24h.
+    private func outage(_ field: Field) -> OutageSpec? {
+        guard let window = validator.mapping(field, keys: ["from", "for"], what: "a mapping such as { from: 3s, for: 4s }")
+        else { return nil }
+        let from = window.required("from", validator).flatMap { validator.duration($0, in: .zero...Interval.hours24) }
+        let duration = window.required("for", validator).flatMap {
+            validator.duration($0, in: Interval.milliseconds(1)...Interval.hours24)
+        }
+        guard let from, let duration else { return nil }
+        return OutageSpec(from: from, duration: duration)
     }
 
     // MARK: signals
