@@ -84,12 +84,7 @@ struct AHT20Tests {
         }
         let rig = AHT20Rig()
         rig.device.corruptNextCRCs(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("a corrupted reply was read")
-        } catch {
-            #expect(error.code == .crcMismatch)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .crcMismatch, "a corrupted reply was read")
         #expect(try rig.driver.read(bus: rig.bus, address: rig.address).count == 2)
     }
 
@@ -97,12 +92,7 @@ struct AHT20Tests {
     func busy() throws {
         let rig = AHT20Rig()
         rig.device.slowNextMeasurements(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("a busy reply was read")
-        } catch {
-            #expect(error.code == .timeout)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .timeout, "a busy reply was read")
         #expect(rig.bus.log.last?.read.first.map { $0 & AHT20.StatusBit.busy != 0 } == true)
         #expect(try rig.driver.read(bus: rig.bus, address: rig.address).count == 2)
     }
@@ -114,24 +104,14 @@ struct AHT20Tests {
         #expect(throws: I2CError.self) { try rig.driver.read(bus: rig.bus, address: rig.address) }
         #expect(rig.bus.log.last?.failure == .nack)
         rig.bus.nackNext(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("read through a NACK")
-        } catch {
-            #expect(error.code == .nack)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .nack, "read through a NACK")
     }
 
     @Test("an implausible temperature (signal 0: −50 °C, below the operating range) is refused")
     func implausible() throws {
         let rig = AHT20Rig()
         rig.device.implausibleNextMeasurements(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("−50 °C accepted")
-        } catch {
-            #expect(error.code == .invalidReply)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .invalidReply, "−50 °C accepted")
         // An uncalibrated status with valid data is refused too.
         var uncalibrated = Self.example
         uncalibrated[0] = 0x10

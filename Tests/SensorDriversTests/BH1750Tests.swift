@@ -94,12 +94,7 @@ struct BH1750Tests {
         let rig = BH1750Rig()
         try rig.driver.setUp(bus: rig.bus, address: rig.address)
         rig.device.saturateNextResults(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("a saturated result was read")
-        } catch {
-            #expect(error.code == .invalidReply)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .invalidReply, "a saturated result was read")
         #expect(try rig.driver.read(bus: rig.bus, address: rig.address).count == 1)
     }
 

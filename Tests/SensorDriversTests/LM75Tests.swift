@@ -70,12 +70,7 @@ struct LM75Tests {
     func nack() throws {
         let rig = LM75Rig()
         rig.bus.nackNext(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("read through a NACK")
-        } catch {
-            #expect(error.code == .nack)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .nack, "read through a NACK")
         #expect(try rig.driver.read(bus: rig.bus, address: rig.address).count == 1)
     }
 
@@ -83,12 +78,7 @@ struct LM75Tests {
     func implausible() throws {
         let rig = LM75Rig()
         rig.device.implausibleNextReads(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("+127.5 °C accepted")
-        } catch {
-            #expect(error.code == .invalidReply)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .invalidReply, "+127.5 °C accepted")
     }
 
     @Test("a configuration that does not read back is refused")

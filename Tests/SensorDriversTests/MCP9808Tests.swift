@@ -89,12 +89,7 @@ struct MCP9808Tests {
     func nack() throws {
         let rig = MCP9808Rig()
         rig.bus.nackNext(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("read through a NACK")
-        } catch {
-            #expect(error.code == .nack)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .nack, "read through a NACK")
         #expect(try rig.driver.read(bus: rig.bus, address: rig.address).count == 1)
     }
 
@@ -103,12 +98,7 @@ struct MCP9808Tests {
         #expect(throws: I2CError.self) { try MCP9808.decode(0x0FF0, bus: 1, address: 0x18) }
         let rig = MCP9808Rig()
         rig.device.implausibleNextReads(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("+255 °C accepted")
-        } catch {
-            #expect(error.code == .invalidReply)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .invalidReply, "+255 °C accepted")
     }
 
     @Test("the factory takes the validated options")

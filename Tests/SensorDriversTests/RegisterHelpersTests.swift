@@ -63,12 +63,7 @@ struct RegisterHelpersTests {
     @Test("a block running past 0xff is refused before any transaction")
     func pastEnd() {
         let bus = makeBus()
-        do {
-            _ = try bus.readRegisters(address: 0x40, register: 0xF0, count: 17)
-            Issue.record("read past 0xff")
-        } catch {
-            #expect(error.code == .unsupported)
-        }
+        #expect(failureCode { try bus.readRegisters(address: 0x40, register: 0xF0, count: 17) } == .unsupported, "read past 0xff")
         #expect(bus.log.isEmpty)
     }
 

@@ -89,12 +89,7 @@ struct TMP102Tests {
     func nack() throws {
         let rig = TMP102Rig()
         rig.bus.nackNext(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("read through a NACK")
-        } catch {
-            #expect(error.code == .nack)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .nack, "read through a NACK")
         #expect(try rig.driver.read(bus: rig.bus, address: rig.address).count == 1)
     }
 
@@ -102,12 +97,7 @@ struct TMP102Tests {
     func implausible() throws {
         let rig = TMP102Rig(extended: true)
         rig.device.implausibleNextReads(1)
-        do {
-            _ = try rig.driver.read(bus: rig.bus, address: rig.address)
-            Issue.record("+255.9 °C accepted")
-        } catch {
-            #expect(error.code == .invalidReply)
-        }
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .invalidReply, "+255.9 °C accepted")
     }
 
     @Test("the factory takes the validated options")

@@ -1,6 +1,7 @@
 import SensorDrivers
 import SensorgateCore
 import Simulation
+import Testing
 
 /// Records the driver's waits and advances a manual clock by them, so the simulated part
 /// sees exactly the time the driver waited and tests run instantly.
@@ -75,5 +76,19 @@ func summary(_ log: [SimulatedI2CBus.Transaction]) -> [String] {
         let bytes = entry.written.map { "0x" + String($0, radix: 16).leftPadded(to: 2) }.joined(separator: " ")
         let count = entry.read.isEmpty ? "" : " -> \(entry.read.count)"
         return "\(entry.kind.rawValue) \(bytes)\(count)"
+    }
+}
+
+/// The code of the I2C error `body` throws, or nil when it returns: a read that must fail,
+/// checked in one expectation.
+func failureCode<T>(_ body: () throws -> T) -> I2CError.Code? {
+    do {
+        _ = try body()
+        return nil
+    } catch let error as I2CError {
+        return error.code
+    } catch {
+        Issue.record("not an I2C error: \(error)")
+        return nil
     }
 }
