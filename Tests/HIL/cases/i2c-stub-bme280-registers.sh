@@ -16,5 +16,5 @@ check "i2cget reads 0x60 back" test "$(i2cget -y "$bus" 0x76 0xd0 b)" = 0x60
 check "i2cset writes 0x5a to 0x77 register 0xD0" i2cset -y "$bus" 0x77 0xd0 0x5a b
 check "0x77 is a separate chip (reads 0x5a)" test "$(i2cget -y "$bus" 0x77 0xd0 b)" = 0x5a
 check "0x76 still reads 0x60" test "$(i2cget -y "$bus" 0x76 0xd0 b)" = 0x60
-check "nothing answers at 0x40" bash -c "! i2cget -y $bus 0x40 0x00 b 2>/dev/null"
+check "nothing answers at 0x50" bash -c "! i2cget -y $bus 0x50 0x00 b 2>/dev/null"
 finish
