@@ -4,7 +4,7 @@ import SensorgateCore
 ///
 /// Drivers speak in registers ("read 26 bytes from 0x88", "the signed little-endian
 /// word at 0x8A"); the bus only knows SMBus transactions. Everything here is built on
-/// `readByteData`, `writeByteData` and `readBlock`, so it works the same on
+/// the SMBus byte, word and block transactions, so it works the same on
 /// `/dev/i2c-N` and on the simulated bus.
 extension I2CBus {
     /// The largest block one SMBus I2C-block transaction carries.
@@ -62,15 +62,26 @@ extension I2CBus {
         Int16(bitPattern: try readUInt16LE(address: address, register: register))
     }
 
-    /// The unsigned 16-bit value whose high byte is at `register` and low byte at `register + 1`.
+    /// The unsigned 16-bit register `register` of a part whose registers are 16 bits wide
+    /// and sent most significant byte first (MCP9808, LM75, TMP102, ADS1115, INA219...).
+    ///
+    /// An SMBus read word, byte-swapped (what the kernel's `i2c_smbus_read_word_swapped`
+    /// does): on the wire the same bytes as a 2-byte block read, but it names one
+    /// register, so an emulator that keeps 16-bit registers (i2c-stub) answers it as the
+    /// part does, while a 2-byte block read would reach into the next register.
     public func readUInt16BE(address: UInt8, register: UInt8) throws(I2CError) -> UInt16 {
-        let bytes = try readRegisters(address: address, register: register, count: 2)
-        return RegisterBytes.uint16BE(bytes[0], bytes[1])
+        try readWordData(address: address, register: register).byteSwapped
     }
 
-    /// The signed 16-bit value whose high byte is at `register` and low byte at `register + 1`.
+    /// ``readUInt16BE(address:register:)`` as a two's complement number.
     public func readInt16BE(address: UInt8, register: UInt8) throws(I2CError) -> Int16 {
         Int16(bitPattern: try readUInt16BE(address: address, register: register))
+    }
+
+    /// Writes the 16-bit register `register` of a part that takes its most significant
+    /// byte first: an SMBus write word, byte-swapped (see ``readUInt16BE(address:register:)``).
+    public func writeUInt16BE(address: UInt8, register: UInt8, value: UInt16) throws(I2CError) {
+        try writeWordData(address: address, register: register, value: value.byteSwapped)
     }
 
     /// Read-modify-write of the bits selected by `mask` in one register.

@@ -8,9 +8,8 @@ import SensorgateCore
 ///
 /// The part converts continuously into a double-buffered ambient temperature register
 /// (section 5.1.3), so a `read` is one register read, no trigger and no wait. Registers
-/// are 16 bits, most significant byte first on the wire (section 4.0): SMBus "read word"
-/// would deliver them byte-swapped, so the driver reads them as 2-byte I2C block reads
-/// (``I2CBus/readUInt16BE(address:register:)``), which keep wire order. `setUp` checks
+/// are 16 bits, most significant byte first on the wire (section 4.0), read and written as
+/// byte-swapped SMBus words (``I2CBus/readUInt16BE(address:register:)``). `setUp` checks
 /// the manufacturer and device ids (sections 5.1.4, 5.1.5), writes the configuration's
 /// power-up value (continuous conversion, alert off: a part left in shutdown would
 /// otherwise repeat its last temperature) and the resolution (section 5.1.6), then waits
@@ -142,8 +141,7 @@ public final class MCP9808: SensorDriver, @unchecked Sendable {
                            "manufacturer id 0x\(String(manufacturer, radix: 16)) and device id 0x\(String(device, radix: 16)) "
                                + "are not an MCP9808's (0x0054, 0x04xx)")
         }
-        try bus.writeBlock(address: address, register: Register.configuration,
-                           bytes: RegisterBytes.bytesBE(Self.configurationPowerUp))
+        try bus.writeUInt16BE(address: address, register: Register.configuration, value: Self.configurationPowerUp)
         try bus.writeByteData(address: address, register: Register.resolution, value: resolution.registerValue)
         let readBack = try bus.readByteData(address: address, register: Register.resolution)
         guard readBack & 0b11 == resolution.registerValue else {

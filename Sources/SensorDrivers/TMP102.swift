@@ -125,7 +125,7 @@ public final class TMP102: SensorDriver, @unchecked Sendable {
 
     /// Writes the configuration, reads it back and waits one conversion.
     public func setUp(bus: any I2CBus, address: UInt8) throws(I2CError) {
-        try bus.writeBlock(address: address, register: Register.configuration, bytes: RegisterBytes.bytesBE(configuration))
+        try bus.writeUInt16BE(address: address, register: Register.configuration, value: configuration)
         let readBack = try bus.readUInt16BE(address: address, register: Register.configuration)
         guard readBack & ~ConfigurationBit.alert == configuration & ~ConfigurationBit.alert else {
             throw I2CError(.invalidReply, bus: bus.number, address: address,

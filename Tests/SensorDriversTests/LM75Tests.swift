@@ -43,7 +43,7 @@ struct LM75Tests {
         try rig.driver.setUp(bus: rig.bus, address: rig.address)
         rig.bus.clearLog()
         let values = try rig.driver.read(bus: rig.bus, address: rig.address)
-        #expect(summary(rig.bus.log) == ["readBlock 0x00 -> 2"])
+        #expect(summary(rig.bus.log) == ["readWordData 0x00 -> 2"])
         #expect(values == [expected])
     }
 

@@ -35,7 +35,7 @@ struct MCP9808Tests {
         let rig = MCP9808Rig(resolution: resolution)
         try rig.driver.setUp(bus: rig.bus, address: rig.address)
         #expect(summary(rig.bus.log) == [
-            "readBlock 0x06 -> 2", "readBlock 0x07 -> 2", "writeBlock 0x01 0x00 0x00",
+            "readWordData 0x06 -> 2", "readWordData 0x07 -> 2", "writeWordData 0x01 0x00 0x00",
             "writeByteData 0x08 0x0" + String(bits), "readByteData 0x08 -> 1",
         ])
         // Wire order is MSB first: the ids arrive as 0x00 0x54 and 0x04 0x00.
@@ -58,7 +58,7 @@ struct MCP9808Tests {
         try rig.driver.setUp(bus: rig.bus, address: rig.address)
         rig.bus.clearLog()
         let values = try rig.driver.read(bus: rig.bus, address: rig.address)
-        #expect(summary(rig.bus.log) == ["readBlock 0x05 -> 2"])
+        #expect(summary(rig.bus.log) == ["readWordData 0x05 -> 2"])
         #expect(values == [expected])
     }
 

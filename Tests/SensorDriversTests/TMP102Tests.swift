@@ -26,11 +26,11 @@ struct TMP102Rig {
 @Suite("TMP102 driver")
 struct TMP102Tests {
     @Test("setUp writes the power-up configuration with EM as set, reads it back, waits one conversion",
-          arguments: [(false, "writeBlock 0x01 0x60 0xa0"), (true, "writeBlock 0x01 0x60 0xb0")])
+          arguments: [(false, "writeWordData 0x01 0x60 0xa0"), (true, "writeWordData 0x01 0x60 0xb0")])
     func setUpBytes(extended: Bool, write: String) throws {
         let rig = TMP102Rig(extended: extended)
         try rig.driver.setUp(bus: rig.bus, address: rig.address)
-        #expect(summary(rig.bus.log) == [write, "readBlock 0x01 -> 2"])
+        #expect(summary(rig.bus.log) == [write, "readWordData 0x01 -> 2"])
         #expect(rig.device.configurationValue == (extended ? 0x60B0 : 0x60A0))
         #expect(rig.recorder.sleeps == [.milliseconds(35)])
     }
@@ -48,7 +48,7 @@ struct TMP102Tests {
             // The normal format saturates at 127.9375 °C: refused, not published.
             #expect(throws: I2CError.self) { try rig.driver.read(bus: rig.bus, address: rig.address) }
         }
-        #expect(summary(rig.bus.log) == ["readBlock 0x00 -> 2"])
+        #expect(summary(rig.bus.log) == ["readWordData 0x00 -> 2"])
         #expect(rig.bus.log[0].read.last.map { $0 & 1 == 1 } == extended, "bit D0 flags the format")
     }
 
