@@ -42,7 +42,7 @@ extension GatewayRuntime {
                 throw GatewayError("sensor '\(spec.id)': unknown driver '\(spec.driver)'")
             }
             // Channels in the driver's order: read() returns one value per descriptor channel.
-            let channels = descriptor.channels.map { channel -> SensorChannels.Channel in
+            let channels = descriptor.channels(for: spec.options).map { channel -> SensorChannels.Channel in
                 let configured = spec.channels.first { $0.name == channel.name } ?? ChannelSpec(name: channel.name)
                 let windows = configured.windows.map {
                     TumblingWindow(name: $0.name, every: $0.every, statistics: $0.stats, utcOffset: utc.offsetNanoseconds)

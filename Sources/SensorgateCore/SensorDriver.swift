@@ -39,7 +39,11 @@ public struct DriverDescriptor: Sendable {
     public var defaultInterval: Interval
     /// The shortest interval the part can honour with the driver's settings.
     public var minimumInterval: Interval
+    /// The channels with the default options, in the order `read` returns them.
     public var channels: [ChannelDescriptor]
+    /// The channels with `options`, for a part whose options change what it measures (an
+    /// ADC's single-ended or differential inputs); ``channels`` for the rest.
+    public var channelsForOptions: @Sendable (DriverOptions) -> [ChannelDescriptor]
     /// The settings a profile may give under the sensor's `options:`, validated there.
     public var options: [DriverOption]
     /// Builds a driver instance with the validated options; does no I/O.
@@ -48,6 +52,7 @@ public struct DriverDescriptor: Sendable {
     public init(name: String, part: String, summary: String, defaultAddress: UInt8, allowedAddresses: [UInt8],
                 defaultInterval: Interval, minimumInterval: Interval, channels: [ChannelDescriptor],
                 options: [DriverOption] = [],
+                channelsForOptions: (@Sendable (DriverOptions) -> [ChannelDescriptor])? = nil,
                 make: @escaping @Sendable (DriverOptions) -> any SensorDriver) {
         self.name = name
         self.part = part
@@ -57,18 +62,22 @@ public struct DriverDescriptor: Sendable {
         self.defaultInterval = defaultInterval
         self.minimumInterval = minimumInterval
         self.channels = channels
+        self.channelsForOptions = channelsForOptions ?? { _ in channels }
         self.options = options
         self.make = make
     }
 
     public func channel(named name: String) -> ChannelDescriptor? { channels.first { $0.name == name } }
 
+    /// The channels a sensor with `options` has, in the order its driver's `read` returns them.
+    public func channels(for options: DriverOptions) -> [ChannelDescriptor] { channelsForOptions(options) }
+
     public func option(named name: String) -> DriverOption? { options.first { $0.name == name } }
 }
 
 /// An I2C sensor driver. `init` does no I/O; `setUp` checks and configures the part;
 /// `read` performs one measurement and returns one value per channel, in the order
-/// of the descriptor's `channels`. Both run on the bus worker, never the event loop.
+/// of the descriptor's `channels(for:)` with the options the driver was made with. Both run on the bus worker, never the event loop.
 public protocol SensorDriver: AnyObject {
     func setUp(bus: any I2CBus, address: UInt8) throws(I2CError)
     func read(bus: any I2CBus, address: UInt8) throws(I2CError) -> [Double]

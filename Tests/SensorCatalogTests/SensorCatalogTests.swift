@@ -49,6 +49,13 @@ struct SensorCatalogTests {
         for channel in driver.channels {
             #expect(!channel.unit.isEmpty, "\(name).\(channel.name) has no unit")
         }
+        for options in Self.optionSets(driver) {
+            let channels = driver.channels(for: options)
+            #expect(!channels.isEmpty, "\(name) \(options) has no channels")
+            #expect(Set(channels.map(\.name)).count == channels.count, "\(name) \(options): channel names repeat")
+            #expect(channels.allSatisfy { !$0.unit.isEmpty })
+        }
+        #expect(driver.channels(for: DriverOptions()) == driver.channels, "channels are those of the default options")
         #expect(Set(driver.options.map(\.name)).count == driver.options.count)
         for option in driver.options {
             #expect(option.accepts(option.defaultValue), "\(name).\(option.name): default \(option.defaultValue) is not of its kind")
@@ -80,18 +87,19 @@ struct SensorCatalogTests {
     @Test("the simulated part answers its driver with the simulated values", arguments: names)
     func simulatedPart(name: String) throws {
         let entry = try #require(SensorCatalog.entry(named: name))
-        for channel in entry.driver.channels {
-            #expect(Self.plausible[channel.name] != nil, "give channel \(channel.name) a plausible value in this test")
-        }
         for options in Self.optionSets(entry.driver) {
+            let channels = entry.driver.channels(for: options)
+            for channel in channels {
+                #expect(Self.plausible[channel.name] != nil, "give channel \(channel.name) a plausible value in this test")
+            }
             let bus = SimulatedI2CBus(number: 1)
             // The drivers made by the catalog wait in real time, so the part runs on the system clock.
             bus.attach(entry.simulate(SystemClock()) { Self.plausible[$0] }, at: entry.driver.defaultAddress)
             let driver = entry.driver.make(options)
             try driver.setUp(bus: bus, address: entry.driver.defaultAddress)
             let values = try driver.read(bus: bus, address: entry.driver.defaultAddress)
-            #expect(values.count == entry.driver.channels.count)
-            for (channel, value) in zip(entry.driver.channels, values) {
+            #expect(values.count == channels.count)
+            for (channel, value) in zip(channels, values) {
                 let expected = Self.plausible[channel.name] ?? .nan
                 // A heater warms the part: only its temperature may read higher.
                 let heated = options.given.values.contains(.boolean(true)) && channel.name == "temperature"

@@ -28,7 +28,6 @@ extension ProfileDecoder {
                              what: "a driver that `sensorgate drivers` lists")
         }
         let driver = driverName.flatMap(SensorCatalog.driver(named:))
-        if let id { sensorDrivers[id] = .some(driver) }
 
         let i2c = entry.required("i2c", validator).flatMap { decodeI2C($0, driver: driver) }
         let interval = entry.optional("interval").flatMap { field in
@@ -39,14 +38,16 @@ extension ProfileDecoder {
             return validator.duration(field, in: Self.shortestInterval...Self.longestInterval)
         }
         let options = entry.optional("options").flatMap { field in driver.flatMap { decodeOptions(field, driver: $0) } }
-        let channels = entry.optional("channels").flatMap { decodeChannels($0, driver: driver) } ?? []
+        let known = driver.map { SensorChannelNames(driver: $0.name, channels: $0.channels(for: options ?? DriverOptions())) }
+        if let id { sensorChannels[id] = .some(known) }
+        let channels = entry.optional("channels").flatMap { decodeChannels($0, known: known) } ?? []
         let qos = entry.optional("qos").flatMap(qos)
         let retain = entry.optional("retain").flatMap(validator.bool)
         let offlineAfter = entry.optional("offline_after").flatMap { validator.integer($0, in: 1...100) }
 
         guard let id, let driver, let i2c else { return nil }
         // Channels as written, then the driver's other channels with no processing.
-        let remaining = driver.channels.filter { channel in !channels.contains { $0.name == channel.name } }
+        let remaining = (known?.channels ?? []).filter { channel in !channels.contains { $0.name == channel.name } }
         return SensorSpec(id: id, driver: driver.name, bus: i2c.bus, address: i2c.address ?? driver.defaultAddress,
                           interval: interval ?? driver.defaultInterval, options: options ?? DriverOptions(),
                           channels: channels + remaining.map { ChannelSpec(name: $0.name) }, qos: qos, retain: retain,
@@ -72,21 +73,25 @@ extension ProfileDecoder {
 
     // MARK: channels
 
-    private func decodeChannels(_ field: Field, driver: DriverDescriptor?) -> [ChannelSpec]? {
+    private func decodeChannels(_ field: Field, known: SensorChannelNames?) -> [ChannelSpec]? {
         guard let pairs = validator.pairs(field, what: "a mapping of channel names") else { return nil }
         var channels: [ChannelSpec] = []
         for pair in pairs {
             let channelField = Field(node: pair.value, path: KeyPath.child(field.path, pair.key))
-            if let driver, driver.channel(named: pair.key) == nil {
-                let names = driver.channels.map(\.name)
-                validator.report(at: pair.keyLocation, field.path,
-                                 "unknown channel '\(KeyPath.shown(pair.key))' of driver \(driver.name), expected one of "
-                                     + names.joined(separator: ", ") + DidYouMean.hint(for: pair.key, among: names))
+            if let known, !known.contains(pair.key) {
+                reportUnknownChannel(pair, in: field, known: known)
                 continue
             }
             if let channel = decodeChannel(channelField, name: pair.key) { channels.append(channel) }
         }
         return channels
+    }
+
+    /// `unknown channel 'x' of driver d, expected one of ...`, at the key.
+    func reportUnknownChannel(_ pair: ConfigPair, in field: Field, known: SensorChannelNames) {
+        validator.report(at: pair.keyLocation, field.path,
+                         "unknown channel '\(KeyPath.shown(pair.key))' of driver \(known.driver), expected one of "
+                             + known.names.joined(separator: ", ") + DidYouMean.hint(for: pair.key, among: known.names))
     }
 
     private func decodeChannel(_ field: Field, name: String) -> ChannelSpec? {

@@ -41,7 +41,7 @@ extension ProfileDecoder {
             case .input?:
                 if let signal = binarySignal(entry) { spec.inputs[pair.key] = signal } else { failed = true }
             case .sensor?:
-                if let (signals, outage) = sensorSignals(entry, driver: sensorDrivers[pair.key] ?? nil) {
+                if let (signals, outage) = sensorSignals(entry, known: sensorChannels[pair.key] ?? nil) {
                     spec.sensors[pair.key] = signals
                     if let outage { spec.outages[pair.key] = outage }
                 } else {
@@ -65,7 +65,7 @@ extension ProfileDecoder {
     }
 
     /// A sensor's channel signals, and its outage under `fail` (no driver has a channel of that name).
-    private func sensorSignals(_ field: Field, driver: DriverDescriptor?) -> ([String: SignalSpec], OutageSpec?)? {
+    private func sensorSignals(_ field: Field, known: SensorChannelNames?) -> ([String: SignalSpec], OutageSpec?)? {
         guard let pairs = validator.pairs(field, what: "a mapping of channel names to signals") else { return nil }
         var signals: [String: SignalSpec] = [:]
         var outage: OutageSpec?
@@ -76,11 +76,8 @@ extension ProfileDecoder {
                 if outage == nil { failed = true }
                 continue
             }
-            if let driver, driver.channel(named: pair.key) == nil {
-                let names = driver.channels.map(\.name)
-                validator.report(at: pair.keyLocation, field.path,
-                                 "unknown channel '\(KeyPath.shown(pair.key))' of driver \(driver.name), expected one of "
-                                     + names.joined(separator: ", ") + DidYouMean.hint(for: pair.key, among: names))
+            if let known, !known.contains(pair.key) {
+                reportUnknownChannel(pair, in: field, known: known)
                 failed = true
                 continue
             }

@@ -26,8 +26,9 @@ final class ProfileDecoder {
     /// Resolves lines on the profile's board preset; set once `gateway` is decoded, which
     /// comes before `inputs` and `outputs`.
     var lineResolver = LineResolver(board: nil)
-    /// Decoded sensors' drivers, by sensor id (nil when the driver is unknown).
-    var sensorDrivers: [String: DriverDescriptor?] = [:]
+    /// Decoded sensors' drivers and their channels with the sensor's options, by sensor id
+    /// (nil when the driver is unknown).
+    var sensorChannels: [String: SensorChannelNames?] = [:]
 
     static let rootKeys = ["gateway", "mqtt", "inputs", "sensors", "outputs", "simulation"]
 
