@@ -43,12 +43,16 @@ final class I2CBusWorker: @unchecked Sendable {
     private let clock: any MonotonicClock
     private let deliver: @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void
     private let thread: WorkerThread
+    /// Written by the worker's thread only; read once it has stopped.
+    private var lateness = PollLateness()
 
     init(bus: any I2CBus, sensors: [Sensor], clock: any MonotonicClock,
          deliver: @escaping @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void) {
         self.bus = bus
         let now = clock.now()
-        self.jobs = sensors.map { Job(sensor: $0, due: now, slot: now) }
+        self.jobs = sensors.map { sensor in
+            Job(sensor: sensor, due: now, slot: now + Self.phase(interval: sensor.interval, bus: bus.number) - sensor.interval)
+        }
         self.clock = clock
         self.deliver = deliver
         self.thread = WorkerThread(clock: clock)
@@ -62,6 +66,21 @@ final class I2CBusWorker: @unchecked Sendable {
     /// Stops after the transaction under way, and waits for the thread.
     func stop() { thread.stop() }
 
+    /// How late the polls started behind their deadlines; read after ``stop()``.
+    var pollLateness: PollLateness { lateness }
+
+    /// Where on its interval the grid of a part on bus `bus` lies, after its first poll
+    /// (which is at once). The parts of one bus share their grid, so one wake-up of the
+    /// worker polls them back to back (a wake-up costs more than a simulated poll, and the
+    /// bus is serial anyway); each bus is shifted by a fraction of the interval of its own,
+    /// so that the buses' threads do not all wake at the same instant and compete for the
+    /// cores, the event loop and the broker connection.
+    static func phase(interval: Interval, bus: Int) -> Interval {
+        // The golden ratio's fraction spreads bus numbers 0, 1, 2 ... evenly over [0, 1).
+        let fraction = (Double(bus) * 0.618_033_988_75).truncatingRemainder(dividingBy: 1)
+        return Interval(nanoseconds: Int64(Double(interval.nanoseconds) * fraction))
+    }
+
     /// The wait before setup attempt `retry` + 1 of a part that is not answering:
     /// 1 s, 2 s, 4 s ... doubling up to ``longestRetryDelay``.
     static func retryDelay(after retry: Int) -> Interval {
@@ -73,6 +92,7 @@ final class I2CBusWorker: @unchecked Sendable {
         while true {
             guard let index = jobs.indices.min(by: { jobs[$0].due < jobs[$1].due }) else { return }
             if !thread.sleep(until: jobs[index].due) { return }
+            if jobs[index].ready { lateness.record(clock.now() - jobs[index].due) }
             poll(&jobs[index])
         }
     }
