@@ -17,7 +17,9 @@ import Musl
 ///    every poll of a part already set up, its start minus its deadline in a fixed
 ///    histogram, and the gateway logs the histograms of all buses merged when it stops
 ///    (`poll lateness on 9 buses: ... p99 X ms ...`). The figure is that p99 after a window of quick 10 s, full 20 s (the bench cannot see the polls: `ts` of a
-///    reading is when its transaction finished, not when the poll started).
+///    reading is when its transaction finished, not when the poll started). Beside it, in
+///    the same window, a bare bench thread sleeps to as many absolute deadlines and
+///    records how late it wakes: the machine's own wake-up latency, the baseline.
 struct ScaleMeasurement {
     let context: BenchContext
 
@@ -87,15 +89,22 @@ struct ScaleMeasurement {
         let id = context.uniqueName("bench-lateness")
         let profile = try context.writeProfile(BenchProfiles.scale(id: id, sensors: Self.latenessSensors), name: id)
         try context.validate(profile)
-        log("poll lateness: \(Self.latenessSensors) sensors at 1 Hz on \(BenchProfiles.scaleBuses) buses, \(Int(window)) s")
+        log("poll lateness: \(Self.latenessSensors) sensors at 1 Hz on \(BenchProfiles.scaleBuses) buses, \(Int(window)) s, "
+            + "with a raw timer thread beside it")
         let child = try context.startGateway(profile, logName: id)
         var stopped = false
         defer { if !stopped { child.terminate(grace: 5) } }
+        // The baseline: a bare thread sleeping to the same number of deadlines (one every
+        // 1/100 s) over the same window, so the machine's own wake-up latency is measured
+        // in the same run as the gateway's.
+        let baseline = TimerLateness(count: Int(window) * Self.latenessSensors, periodNanoseconds: 1_000_000_000 / Int64(Self.latenessSensors))
+        let thread = try BenchThread.start { baseline.run() }
         let end = BenchClock.monotonicNanoseconds() + Int64((window + 2) * 1e9)
         while BenchClock.monotonicNanoseconds() < end {
             BenchClock.sleep(seconds: 0.5)
             try context.checkAlive(child)
         }
+        thread.join()
         stopped = true
         try context.stopGateway(child)
         guard let lateness = Self.lateness(in: child.logPath ?? "") else {
@@ -104,7 +113,11 @@ struct ScaleMeasurement {
         results.set("poll_lateness_p99_ms", lateness.p99)
         results.set("poll_lateness_max_ms", lateness.maximum)
         results.set("poll_lateness_polls", lateness.polls)
-        log("poll lateness: p99 \(Format.fixed(lateness.p99, 3)) ms (all buses), max \(Format.fixed(lateness.maximum, 3)) ms, \(lateness.polls) polls")
+        let raw = baseline.sortedMilliseconds
+        results.set("baseline_poll_lateness_p99_ms", Percentile.sortedOf(raw, 99))
+        results.set("baseline_poll_lateness_max_ms", raw.last)
+        log("poll lateness: p99 \(Format.fixed(lateness.p99, 3)) ms (all buses), max \(Format.fixed(lateness.maximum, 3)) ms, \(lateness.polls) polls; "
+            + "raw timer thread p99 \(Format.fixed(Percentile.sortedOf(raw, 99) ?? .nan, 3)) ms, max \(Format.fixed(raw.last ?? .nan, 3)) ms")
     }
 
     /// p99, maximum and count over all buses, from the gateway's last
@@ -124,3 +137,30 @@ struct ScaleMeasurement {
         return result
     }
 }
+
+/// A thread that sleeps to `count` absolute deadlines `periodNanoseconds` apart
+/// (`clock_nanosleep`, `CLOCK_MONOTONIC`, `TIMER_ABSTIME`) and records how late it woke.
+final class TimerLateness: @unchecked Sendable {
+    private let count: Int
+    private let period: Int64
+    private var late: [Double] = []
+
+    init(count: Int, periodNanoseconds: Int64) {
+        self.count = count
+        self.period = periodNanoseconds
+        late.reserveCapacity(count)
+    }
+
+    func run() {
+        let start = BenchClock.monotonicNanoseconds() + period
+        for index in 0..<count {
+            let deadline = start + Int64(index) * period
+            BenchClock.sleep(untilMonotonic: deadline)
+            late.append(Double(BenchClock.monotonicNanoseconds() - deadline) / 1e6)
+        }
+    }
+
+    /// How late each wake-up was, ms, ascending; read after the thread was joined.
+    var sortedMilliseconds: [Double] { late.sorted() }
+}
+
