@@ -82,7 +82,8 @@ public struct DriverDescriptor: Sendable {
 
 /// An I2C sensor driver. `init` does no I/O; `setUp` checks and configures the part;
 /// `read` performs one measurement and returns one value per channel, in the order
-/// of the descriptor's `channels(for:)` with the options the driver was made with. Both run on the bus worker, never the event loop.
+/// of the descriptor's `channels(for:)` with the options the driver was made with. Both
+/// run on the bus worker, never the event loop.
 /// A part that measures on its own schedule (the SCD4x every 5 or 30 s) returns no values
 /// when it has no sample since the last read: the poll publishes nothing and is not a failure.
 public protocol SensorDriver: AnyObject {
