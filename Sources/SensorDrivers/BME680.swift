@@ -19,7 +19,8 @@ import SensorgateCore
 /// A gas conversion whose heater did not reach its target (`heat_stab_r` 0) or that was
 /// a dummy slot (`gas_valid_r` 0) is no measurement (section 3.4), but temperature,
 /// pressure and humidity of the same cycle are: the reading publishes them and NaN for
-/// `gas_resistance`, which the gateway neither publishes nor feeds to a filter or window.
+/// `gas_resistance`, which the gateway does not publish and its filters and windows take as
+/// a missing reading (the whole reading failing would lose three good values).
 ///
 /// The heater set-point is computed for an ambient 25 °C (the reference code's default);
 /// the ambient term is small (`par_g3 / 1024` per °C of a resistance near 80), a few
