@@ -170,7 +170,7 @@ public final class BME680: SensorDriver, @unchecked Sendable {
     /// `ctrl_meas` as written by `read`: the same oversampling, forced mode (0x55).
     public static let ctrlMeasForced = ctrlMeas(mode: .forced)
     /// `ctrl_gas_1` as written: `run_gas` 1, `nb_conv` 0 (heater set-point 0).
-    public static let ctrlGas1Setting: UInt8 = runGas | 0
+    public static let ctrlGas1Setting: UInt8 = runGas // nb_conv<3:0> = 0
 
     static func ctrlMeas(mode: Mode) -> UInt8 {
         oversamplingBits(temperatureOversampling) << 5 | oversamplingBits(pressureOversampling) << 2 | mode.rawValue

@@ -8,7 +8,8 @@
 # stable). The expected values are computed by hand from the datasheet's integer formulas
 # (the computation is written out in Tests/SensorDriversTests/BME680Tests.swift):
 # 27.11 °C, 1033.39 hPa, 71.634 %RH, 57489 Ω. The heater set-point for the default 320 °C at
-# 25 °C is res_heat_0 117 (0x75) and 150 ms encode as gas_wait_0 0x66 (38 × 4 ms).
+# 25 °C is res_heat_0 117 (0x75) and 150 ms encode as gas_wait_0 0x66 (38 × 4 ms). Then
+# heat_stab_r is cleared: temperature goes on, gas resistance stops (the driver returns NaN).
 # shellcheck source=_lib.sh
 source "$(dirname "$0")/_lib.sh"
 bus=""
@@ -79,6 +80,17 @@ check "ctrl_hum osrs_h x1" test "$(get_byte 0x72)" = 0x01
 check "heater set-point 0: res_heat_0 0x75 (320 °C), gas_wait_0 0x66 (152 ms)" \
   test "$(get_byte 0x5A) $(get_byte 0x64)" = "0x75 0x66"
 check "ctrl_gas_1 run_gas with nb_conv 0 (0x10)" test "$(get_byte 0x71)" = 0x10
+# A heater that does not reach its target (heat_stab_r clear): the reading still publishes
+# temperature, pressure and humidity, and no gas resistance (the driver's NaN).
+set_byte 0x2B 0x27
+gas_before=$(message_count "$prefix/air/gas_resistance" "$messages")
+temperatures_before=$(message_count "$prefix/air/temperature" "$messages")
+check "temperature keeps coming with the heater unstable" \
+  wait_count "$prefix/air/temperature" "$messages" $((temperatures_before + 3)) 10
+# One reading may have been under way when the register changed.
+check "no gas resistance published while the heater is unstable" \
+  test "$(message_count "$prefix/air/gas_resistance" "$messages")" -le $((gas_before + 1))
+check "the sensor never went offline" test "$(count_matches "$messages" "^$prefix/air/status offline")" = 0
 check "the gateway stops with status 0" stop_gateway
 [[ $failures -eq 0 ]] || { show_gateway_log; echo "--- messages"; tail -n 20 "$messages"; }
 finish
