@@ -1,6 +1,6 @@
 #!/bin/bash
 # The gateway's TMP102 driver against the kernel's i2c-dev and i2c-stub: one part at 0x49
-# (ADD0 to V+; the TMP102 answers at 0x48...0x4B, SBOS397C table 12) in normal mode and
+# (ADD0 to V+; by ADD0 the TMP102 answers at 0x48...0x4B) in normal mode and
 # one at 0x48 (ADD0 to GND) in extended mode. Registers are 16 bits, most significant
 # byte first, read and written as byte-swapped SMBus words; i2c-stub keeps a word little
 # endian, so the image holds each value byte-swapped. Temperature (tables 5 and 6; bit D0
