@@ -58,7 +58,7 @@ extension GatewayRuntime {
             }
             sensors.append(SensorChannels(spec: spec, channels: channels, statusTopic: topics.sensorStatus(spec.id)))
             perBus[spec.bus, default: []].append(.init(index: index, id: spec.id, driver: descriptor.make(spec.options),
-                                                       address: spec.address, interval: spec.interval,
+                                                       address: spec.address, mux: spec.mux, interval: spec.interval,
                                                        offlineAfter: spec.offlineAfter))
         }
         for (number, busSensors) in perBus.sorted(by: { $0.key < $1.key }) {
