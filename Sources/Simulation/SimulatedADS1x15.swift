@@ -11,7 +11,7 @@ import SensorgateCore
 /// means 0 V), `a0_a1` and `a2_a3` for the differences (nil means the difference of the
 /// single-ended values, so one set of values answers both wirings), AIN0 − AIN3 and
 /// AIN1 − AIN3 from the single-ended values. The code is code = V × 2^(bits − 1) / FSR,
-/// rounded toward zero and clamped to full scale as the part saturates; the ADS1015's
+/// rounded to the nearest code and clamped to full scale as the part saturates; the ADS1015's
 /// 12 bits are left-justified. Not modelled: continuous mode (MODE = 0 converts once, like
 /// single-shot), the comparator and ALERT/RDY, noise, input limits beyond the rails.
 public final class SimulatedADS1x15: SimulatedI2CDevice, @unchecked Sendable {
@@ -63,11 +63,11 @@ public final class SimulatedADS1x15: SimulatedI2CDevice, @unchecked Sendable {
         }
     }
 
-    /// The conversion register for `volts` at ±`fullScale`: rounded toward zero, clamped
+    /// The conversion register for `volts` at ±`fullScale`: rounded to the nearest code, clamped
     /// to full scale, left-justified for a 12-bit part.
     public static func conversionRegister(volts: Double, fullScale: Double, model: ADS1x15.Model) -> UInt16 {
         let half = Double(1 << (model.resolutionBits - 1))
-        let exact = volts.isFinite ? (volts * half / fullScale).rounded(.towardZero) : 0
+        let exact = volts.isFinite ? (volts * half / fullScale).rounded() : 0
         let code = Int(min(max(exact, -half), half - 1))
         return UInt16(bitPattern: Int16(code << (16 - model.resolutionBits)))
     }
