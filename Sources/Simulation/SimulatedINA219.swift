@@ -5,25 +5,32 @@ import SensorgateCore
 /// most significant byte first, read and written whole.
 ///
 /// The part measures two voltages, and so does this one: `values("shunt_voltage")` (mV,
-/// nil means 10 mV) and `values("bus_voltage")` (V, nil means 5 V), encoded at each read
-/// into the shunt register (10 µV, clamped to the PGA's range) and the bus register
+/// nil means 10 mV) and `values("bus_voltage")` (V, nil means 5 V), sampled once per
+/// conversion period (1.064 ms on `clock`, a 12-bit shunt and a 12-bit bus conversion, at
+/// the first transaction after the period ended: the registers of one read come from one
+/// conversion, as on the part), encoded into the shunt register (10 µV, clamped to the PGA's range) and the bus register
 /// (4 mV in bits 15...3, clamped to the bus range, CNVR set). Current and power are
 /// computed from them as the chip computes them, from the calibration register the driver
 /// wrote (datasheet section 8.5.1): current = trunc(shunt × CAL / 4096), power =
 /// trunc(|current| × bus / 5000), both 0 until CAL is written; a result out of range sets
 /// OVF and clamps. `current` and `power` values are not read: the part cannot know the
 /// shunt, only CAL, so a simulation drives the shunt voltage (current × shunt ohms).
-/// Not modelled: conversion timing (the registers hold the values now), averaging, CNVR
-/// clearing, triggered and power-down modes, reset.
+/// Not modelled: other conversion times, averaging, CNVR clearing, triggered and
+/// power-down modes, reset.
 public final class SimulatedINA219: SimulatedI2CDevice, @unchecked Sendable {
+    private let clock: any MonotonicClock
     private let values: @Sendable (String) -> Double?
     private let lock = Mutex()
+    /// The voltages of the latest conversion (mV, V) and when it was taken.
+    private var converted: (shunt: Double, bus: Double)?
+    private var convertedAt = Timestamp.zero
     private var configuration: UInt16 = 0x399F
     private var calibration: UInt16 = 0
     private var overflowReads = 0
 
-    /// - Parameter clock: unused, the part converts continuously; taken for the catalog's shape.
+    /// - Parameter clock: when conversions happen.
     public init(clock: any MonotonicClock = SystemClock(), values: @escaping @Sendable (String) -> Double?) {
+        self.clock = clock
         self.values = values
     }
 
@@ -58,9 +65,22 @@ public final class SimulatedINA219: SimulatedI2CDevice, @unchecked Sendable {
         value.isFinite ? Int(min(max(value, Double(low)), Double(high))) : 0
     }
 
+    /// A shunt and a bus conversion at 12 bits.
+    static let conversionPeriod = Interval.microseconds(1_064)
+
     private func measured() -> INA219.Registers {
-        Self.registers(shuntMillivolts: values("shunt_voltage") ?? 10, busVolts: values("bus_voltage") ?? 5,
-                       configuration: configuration, calibration: calibration)
+        let voltages = converted ?? (10, 5)
+        return Self.registers(shuntMillivolts: voltages.shunt, busVolts: voltages.bus, configuration: configuration,
+                              calibration: calibration)
+    }
+
+    public func beginTransaction() {
+        lock.withLock {
+            let now = clock.now()
+            guard converted == nil || now - convertedAt >= Self.conversionPeriod else { return }
+            converted = (values("shunt_voltage") ?? 10, values("bus_voltage") ?? 5)
+            convertedAt = now
+        }
     }
 
     private func busVoltageRead() -> UInt16 {

@@ -5,20 +5,26 @@ import SensorgateCore
 /// most significant byte first, read and written whole.
 ///
 /// Like ``SimulatedINA219`` it measures `values("shunt_voltage")` (mV, nil means 10 mV)
-/// and `values("bus_voltage")` (V, nil means 5 V), encoded at each read into the shunt
+/// and `values("bus_voltage")` (V, nil means 5 V), sampled once per result (averaging
+/// × 2.2 ms on `clock`, at the first transaction after it ended; the average of a
+/// constant is the constant, so one sample stands for it), encoded into the shunt
 /// register (2.5 µV, clamped to ±81.92 mV) and the bus register (1.25 mV, clamped to
 /// 15 bits), and computes current and power from them as the chip does, from the
 /// calibration register the driver wrote: current = trunc(shunt × CAL / 2048), power =
 /// trunc(|current| × bus / 20000), both 0 until CAL is written; a result out of range sets
 /// OVF in mask/enable and clamps. `current` and `power` values are not read (the part
 /// knows CAL, not the shunt). Mask/enable reads its alert bits as written, CVRF set and
-/// OVF. The ids are those of a real INA226 unless given. Not modelled: conversion timing
-/// and averaging (the registers hold the values now), alerts, reset, CVRF clearing.
+/// OVF. The ids are those of a real INA226 unless given. Not modelled: other conversion
+/// times, averaging of a changing value, alerts, reset, CVRF clearing.
 public final class SimulatedINA226: SimulatedI2CDevice, @unchecked Sendable {
     public let manufacturerID: UInt16
     public let dieID: UInt16
+    private let clock: any MonotonicClock
     private let values: @Sendable (String) -> Double?
     private let lock = Mutex()
+    /// The voltages of the latest conversion (mV, V) and when it was taken.
+    private var converted: (shunt: Double, bus: Double)?
+    private var convertedAt = Timestamp.zero
     private var configuration: UInt16 = 0x4127
     private var calibration: UInt16 = 0
     private var maskEnable: UInt16 = 0
@@ -27,11 +33,12 @@ public final class SimulatedINA226: SimulatedI2CDevice, @unchecked Sendable {
 
     /// - Parameters:
     ///   - manufacturerID, dieID: what registers 0xFE and 0xFF read; others make it look like another part.
-    ///   - clock: unused, the part converts continuously; taken for the catalog's shape.
+    ///   - clock: when conversions happen.
     public init(manufacturerID: UInt16 = INA226.manufacturerID, dieID: UInt16 = 0x2260,
                 clock: any MonotonicClock = SystemClock(), values: @escaping @Sendable (String) -> Double?) {
         self.manufacturerID = manufacturerID
         self.dieID = dieID
+        self.clock = clock
         self.values = values
     }
 
@@ -62,9 +69,24 @@ public final class SimulatedINA226: SimulatedI2CDevice, @unchecked Sendable {
         value.isFinite ? Int(min(max(value, Double(low)), Double(high))) : 0
     }
 
+    /// One averaged result of the configuration's AVG: `averaging` × (1.1 ms + 1.1 ms).
+    var conversionPeriod: Interval {
+        let averaging = INA226.averagingChoices[Int(configuration >> 9 & 0b111)]
+        return .microseconds(averaging * 2_200)
+    }
+
     private func measured() -> INA226.Registers {
-        Self.registers(shuntMillivolts: values("shunt_voltage") ?? 10, busVolts: values("bus_voltage") ?? 5,
-                       calibration: calibration)
+        let voltages = converted ?? (10, 5)
+        return Self.registers(shuntMillivolts: voltages.shunt, busVolts: voltages.bus, calibration: calibration)
+    }
+
+    public func beginTransaction() {
+        lock.withLock {
+            let now = clock.now()
+            guard converted == nil || now - convertedAt >= conversionPeriod else { return }
+            converted = (values("shunt_voltage") ?? 10, values("bus_voltage") ?? 5)
+            convertedAt = now
+        }
     }
 
     private func maskEnableRead() -> UInt16 {

@@ -132,6 +132,7 @@ struct INA219Tests {
         try rig.driver.setUp(bus: rig.bus, address: rig.address)
         #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .invalidReply, "overflow accepted")
         rig.values.set("shunt_voltage", 40)
+        rig.clock.advance(by: .milliseconds(100)) // the next conversion
         #expect(try rig.driver.read(bus: rig.bus, address: rig.address).count == 4)
         rig.device.overflowNextReads(1)
         #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .invalidReply)
@@ -139,6 +140,27 @@ struct INA219Tests {
             try INA219.decode(INA219.Registers(shuntVoltage: 0, busVoltage: 0x5D99, power: 0, current: 0),
                               calibration: rig.driver.calibration, bus: 1, address: 0x40)
         } == .invalidReply)
+    }
+
+    @Test("the registers of one read come from one conversion, even from signals that change at every sample")
+    func oneConversion() throws {
+        let clock = ManualClock()
+        let counter = Counter()
+        // Each sample of the bus voltage is 1 V more than the one before (a walk steps per sample).
+        let device = SimulatedINA219(clock: clock) { channel in
+            channel == "bus_voltage" ? Double(counter.next()) : 50
+        }
+        let bus = SimulatedI2CBus(number: 1)
+        bus.attach(device, at: 0x40)
+        let driver = INA219(sleep: { clock.advance(by: $0) })
+        try driver.setUp(bus: bus, address: 0x40)
+        let first = try driver.read(bus: bus, address: 0x40)
+        // power = trunc(5119 × bus / 5000) LSBs: consistent with the bus voltage read.
+        let lsb = 0.04096 / (4194 * 0.1)
+        #expect(near([first[3]], [Double(5119 * Int(first[0] / 0.004) / 5000) * 20 * lsb]), "\(first)")
+        #expect(try driver.read(bus: bus, address: 0x40)[0] == first[0], "a new sample within one conversion period")
+        clock.advance(by: .milliseconds(2))
+        #expect(try driver.read(bus: bus, address: 0x40)[0] == first[0] + 1)
     }
 
     @Test("a NACK is an error value, and the next read works")
@@ -172,4 +194,12 @@ struct INA219Tests {
 /// Whether the values agree to within a nano-unit: exact on paper, up to binary rounding.
 private func near(_ values: some Collection<Double>, _ expected: [Double]) -> Bool {
     values.count == expected.count && zip(values, expected).allSatisfy { abs($0 - $1) < 1e-9 }
+}
+
+/// Counts up from 1 at each call.
+private final class Counter: @unchecked Sendable {
+    private let lock = Mutex()
+    private var count = 0
+
+    func next() -> Int { lock.withLock { count += 1; return count } }
 }

@@ -110,6 +110,7 @@ struct INA226Tests {
         try rig.driver.setUp(bus: rig.bus, address: rig.address)
         #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .invalidReply, "overflow accepted")
         rig.values.set("shunt_voltage", 5)
+        rig.clock.advance(by: .milliseconds(100)) // the next result
         #expect(try rig.driver.read(bus: rig.bus, address: rig.address).count == 4)
         rig.device.overflowNextReads(1)
         #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .invalidReply)
