@@ -199,8 +199,9 @@ public final class ADS1x15: SensorDriver, @unchecked Sendable {
         public static let conversion: UInt8 = 0x00
         /// Config register, 16 bits.
         public static let config: UInt8 = 0x01
-        /// Lo_thresh and Hi_thresh: comparator limits, unused (the comparator is disabled).
+        /// Lo_thresh: the comparator's low limit, unused (the comparator is disabled).
         public static let loThresh: UInt8 = 0x02
+        /// Hi_thresh: the comparator's high limit, unused.
         public static let hiThresh: UInt8 = 0x03
     }
 
