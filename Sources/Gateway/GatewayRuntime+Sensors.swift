@@ -91,7 +91,8 @@ extension GatewayRuntime {
         let sensor = sensors[index]
         switch outcome {
         case .values(let values, let timestamp):
-            sensor.readings += 1
+            // A part with no new sample answered, but read nothing.
+            if !values.isEmpty { sensor.readings += 1 }
             report(sensor, sensor.health.succeeded(at: loop.now()))
             for channelIndex in sensor.channels.indices where channelIndex < values.count {
                 guard sensor.channels[channelIndex].enabled else { continue }

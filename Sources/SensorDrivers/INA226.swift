@@ -60,6 +60,9 @@ public final class INA226: SensorDriver, @unchecked Sendable {
             ChannelDescriptor(name: "power", unit: "W", deviceClass: "power", decimals: 5),
         ],
         options: [shuntOhmsOption, maxCurrentOption, averagingOption],
+        // "TI": tells it from an INA219 or HTU21D at 0x40, which have no id register.
+        identity: ChipIdentity(register: Register.manufacturerID, width: .wordBigEndian, expected: [manufacturerID],
+                               label: "manufacturer id"),
         make: { options in
             INA226(shuntOhms: options.number(shuntOhmsOption), maxCurrent: options.number(maxCurrentOption),
                    averaging: Int(options.choice(averagingOption)) ?? 16)

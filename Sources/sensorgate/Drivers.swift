@@ -25,6 +25,10 @@ struct Drivers: ParsableCommand {
                 let names = variant.channels.map { "\($0.name) [\($0.unit)]" }.joined(separator: ", ")
                 print("  channels with \(variant.option): \(variant.value): \(names)")
             }
+            if let identity = descriptor.identity {
+                let values = identity.expected.map(identity.format).joined(separator: ", ")
+                print("  identity: \(identity.label) at \(hex(identity.register)): \(values)")
+            }
             if descriptor.options.isEmpty {
                 print("  options: none")
             } else {
@@ -37,7 +41,7 @@ struct Drivers: ParsableCommand {
     }
 
     static func json(_ descriptor: DriverDescriptor) -> JSONText {
-        .object([
+        var pairs: [(String, JSONText)] = [
             ("name", .string(descriptor.name)),
             ("part", .string(descriptor.part)),
             ("summary", .string(descriptor.summary)),
@@ -51,7 +55,16 @@ struct Drivers: ParsableCommand {
                 .object([("option", .string(variant.option)), ("value", .string(variant.value)),
                          ("channels", .array(variant.channels.map(json)))])
             })),
-        ])
+        ]
+        if let identity = descriptor.identity {
+            pairs.append(("identity", .object([
+                ("register", .string(hex(identity.register))),
+                ("width", .string(identity.width == .byte ? "byte" : "word")),
+                ("label", .string(identity.label)),
+                ("values", .array(identity.expected.map { .string(identity.format($0)) })),
+            ])))
+        }
+        return .object(pairs)
     }
 
     static func json(_ channel: ChannelDescriptor) -> JSONText {

@@ -137,6 +137,16 @@ struct INA226Tests {
         #expect(failureCode { try INA226().setUp(bus: bus, address: 0x40) } == .invalidReply)
     }
 
+    @Test("the declared identity (for i2c scan) is the manufacturer id the part answers")
+    func identity() throws {
+        let rig = INA226Rig()
+        let identity = try #require(INA226.descriptor.identity)
+        #expect(identity.matches(try identity.read(bus: rig.bus, address: rig.address)))
+        #expect(summary(rig.bus.log) == ["readWordData 0xfe -> 2"])
+        let other = INA226Rig(manufacturerID: 0x0054)
+        #expect(!identity.matches(try identity.read(bus: other.bus, address: other.address)))
+    }
+
     @Test("a die revision other than 0 is the same part")
     func dieRevision() throws {
         let rig = INA226Rig(dieID: 0x2261)
