@@ -16,12 +16,18 @@ struct SensorCatalogTests {
     /// Values every part's resolution represents within the tolerance below: temperature a
     /// whole number of the 0.5 °C steps of the coarsest temperature sensors (MCP9808 at
     /// resolution 0.5), illuminance of the BH1750's half-lux and lux steps at MTreg 69.
+    /// ADC inputs below the smallest full-scale range (±0.256 V), the differences those of
+    /// the single-ended values. A current monitor's values agree with its default 0.1 Ω
+    /// shunt: 50 mV across it is 0.5 A, at 12 V 6 W (the simulated parts measure the two
+    /// voltages and compute current and power from the driver's calibration).
     static let plausible: [String: Double] = ["temperature": 23.5, "humidity": 41.7, "pressure": 987.65,
                                               "illuminance": 500, "co2": 812,
                                               // A resistance the BME680's gas formula yields exactly (gas_adc 640,
                                               // gas_range 7 with the simulated part's range switching error 1):
                                               // its steps are tens of ohms at this resistance.
-                                              "gas_resistance": 57489]
+                                              "gas_resistance": 57489,
+                                              "a0": 0.2, "a1": 0.15, "a2": 0.1, "a3": 0.05, "a0_a1": 0.05, "a2_a3": 0.05,
+                                              "bus_voltage": 12, "shunt_voltage": 50, "current": 0.5, "power": 6]
 
     /// How far a value read back may lie from the simulated one where a part's step is
     /// coarser than the default 0.05: illuminance on the VEML7700 at gain 1/8 and 25 ms
