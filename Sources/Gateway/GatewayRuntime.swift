@@ -28,6 +28,7 @@ final class GatewayRuntime: @unchecked Sendable {
     var sensors: [SensorChannels] = []
     var outputs: [OutputLine] = []
     var workers: [I2CBusWorker] = []
+    var expanders: [ExpanderPort] = []
     var utcResyncTimer = DeadlineTimer()
     /// Set when stopping begins: commands are no longer acted on or answered, so nothing
     /// about them can be published after `offline`.
@@ -81,6 +82,7 @@ final class GatewayRuntime: @unchecked Sendable {
             loop.schedule(after: .zero) { [unowned self] in publishFault(reason) }
         }
         do {
+            try startExpanders()
             try startOutputs()
             try startInputs()
             try startSensors()
@@ -98,8 +100,9 @@ final class GatewayRuntime: @unchecked Sendable {
         hardware.start()
         mqtt.start()
         for worker in workers { worker.start() }
+        for port in expanders { port.start() }
         scheduleUTCResync()
-        logger.info("gateway '\(profile.gateway.id)' running on the \(hardware.kind): \(inputs.count) inputs, \(sensors.count) sensors, \(outputs.count) outputs; broker \(mqtt.brokerDescription), topics under \(topics.prefix)/")
+        logger.info("gateway '\(profile.gateway.id)' running on the \(hardware.kind): \(inputs.count) inputs, \(sensors.count) sensors, \(outputs.count) outputs, \(expanders.count) expanders; broker \(mqtt.brokerDescription), topics under \(topics.prefix)/")
     }
 
     /// Follows NTP: resample the monotonic-to-UTC offset every minute.
@@ -126,7 +129,7 @@ final class GatewayRuntime: @unchecked Sendable {
 
     /// A fault of the gateway on `<prefix>/error`: numbered while numbers are left, so a
     /// subscriber sees it in order, else without `seq` rather than not at all.
-    private func publishFault(_ reason: String) {
+    func publishFault(_ reason: String) {
         let payload = encoder.fault(message: reason, utc: utcNanoseconds(loop.now()), seq: sequence.next())
         publish(topic: topics.error, payload: payload, qos: 1, retain: false)
     }
@@ -146,6 +149,8 @@ final class GatewayRuntime: @unchecked Sendable {
         for sensor in sensors { sensor.timer.arm(nil, on: loop) {} }
         utcResyncTimer.arm(nil, on: loop) {}
         stopOutputs()
+        // After the outputs' safe values: each expander's worker writes them before it ends.
+        stopExpanders()
         releaseLines()
         let offline = OutgoingMessage(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true)
         mqtt.shutdown(timeout: .seconds(5), final: [offline]) { [unowned self] in
@@ -158,6 +163,7 @@ final class GatewayRuntime: @unchecked Sendable {
     private func releaseLines() {
         for input in inputs { input.release(loop: loop) }
         for output in outputs { output.request.release() }
+        releaseExpanderLines()
     }
 }
 

@@ -13,10 +13,14 @@ public struct Profile: Sendable, Equatable {
     public var inputs: [InputSpec]
     public var sensors: [SensorSpec]
     public var outputs: [OutputSpec]
+    /// `expanders:`: I2C GPIO expanders whose lines inputs and outputs use.
+    public var expanders: [ExpanderSpec]
     public var simulation: SimulationSpec
 
     public init(path: String, gateway: GatewaySettings, mqtt: MQTTSettings, inputs: [InputSpec],
-                sensors: [SensorSpec], outputs: [OutputSpec], simulation: SimulationSpec) {
+                sensors: [SensorSpec], outputs: [OutputSpec], expanders: [ExpanderSpec] = [],
+                simulation: SimulationSpec) {
+        self.expanders = expanders
         self.path = path
         self.gateway = gateway
         self.mqtt = mqtt

@@ -1,0 +1,71 @@
+import SensorgateCore
+
+/// An entry of `expanders:`: an I2C GPIO expander whose lines the profile's `inputs:` and
+/// `outputs:` use like kernel GPIO lines, with `gpio: { expander: <id>, line: <n or name> }`.
+public struct ExpanderSpec: Sendable, Equatable {
+    /// `driver`: which part.
+    public enum Driver: String, Sendable, Equatable, CaseIterable {
+        /// Microchip MCP23017: 16 lines GPA0-7 (0-7) and GPB0-7 (8-15), pull-ups, INTA/INTB.
+        case mcp23017
+        /// NXP/TI PCF8574: 8 quasi-bidirectional lines P0-P7, INT.
+        case pcf8574
+        /// NXP/TI PCF8575: 16 quasi-bidirectional lines P00-P07 (0-7) and P10-P17 (8-15), INT.
+        case pcf8575
+
+        public var lineCount: Int { self == .pcf8574 ? 8 : 16 }
+
+        /// The datasheet's pin names, by line offset.
+        public var lineNames: [String] {
+            switch self {
+            case .mcp23017: return (0..<8).map { "GPA\($0)" } + (0..<8).map { "GPB\($0)" }
+            case .pcf8574: return (0..<8).map { "P\($0)" }
+            case .pcf8575: return (0..<8).map { "P0\($0)" } + (0..<8).map { "P1\($0)" }
+            }
+        }
+
+        /// The addresses the part answers at (its three address pins).
+        public var addresses: ClosedRange<UInt8> {
+            switch self {
+            case .mcp23017, .pcf8575: return 0x20...0x27
+            // The PCF8574A answers at 0x38...0x3F with the same protocol.
+            case .pcf8574: return 0x20...0x3F
+            }
+        }
+
+        public var defaultAddress: UInt8 { 0x20 }
+
+        /// The input biases the part has: the MCP23017 a 100 kΩ pull-up per line (GPPU) or
+        /// none; a PCF857x line is always pulled up by its weak current source.
+        public var biases: [Bias] {
+            switch self {
+            case .mcp23017: return [.asIs, .disabled, .pullUp]
+            case .pcf8574, .pcf8575: return [.asIs, .pullUp]
+            }
+        }
+    }
+
+    public var id: String
+    public var driver: Driver
+    public var bus: Int
+    public var address: UInt8
+    /// `interrupt: { line: GPIO17 }`: the kernel GPIO input the part's INT output is wired
+    /// to (open drain, active low; requested with a pull-up and falling edges), or nil.
+    public var interrupt: GPIOLineSpec?
+    /// `poll`: how often the port is read; with an interrupt line, the fallback that
+    /// catches a missed INT. Default ``defaultPoll``.
+    public var poll: Interval
+
+    /// 20 ms: the debounce default, so a change is seen within one debounce period
+    /// without an interrupt line; 50 reads a second cost about 1 % of a 100 kHz bus.
+    public static let defaultPoll = Interval.milliseconds(20)
+
+    public init(id: String, driver: Driver, bus: Int, address: UInt8, interrupt: GPIOLineSpec? = nil,
+                poll: Interval = ExpanderSpec.defaultPoll) {
+        self.id = id
+        self.driver = driver
+        self.bus = bus
+        self.address = address
+        self.interrupt = interrupt
+        self.poll = poll
+    }
+}

@@ -1,0 +1,61 @@
+import SensorgateCore
+
+extension ProfileDecoder {
+    static let expanderKeys = ["id", "driver", "i2c", "interrupt", "poll"]
+    static let interruptKeys = ["chip", "line"]
+    /// Shortest and longest `poll`: below 1 ms a 100 kHz bus does little else; past a
+    /// minute an input without an interrupt line is not an input.
+    static let expanderPollRange = Interval.milliseconds(1)...Interval.seconds(60)
+
+    func decodeExpanders(_ field: Field) -> [ExpanderSpec] {
+        guard let items = validator.sequence(field, what: "a list of expanders") else { return [] }
+        return items.compactMap(decodeExpander)
+    }
+
+    private func decodeExpander(_ item: Field) -> ExpanderSpec? {
+        guard let entry = validator.mapping(item, keys: Self.expanderKeys) else { return nil }
+        let id = claimID(entry, kind: .expander)
+        let driver = entry.required("driver", validator).flatMap {
+            validator.choice($0, ExpanderSpec.Driver.allCases.map { ($0.rawValue, $0) })
+        }
+        if let id, let driver { expanderDrivers[id] = driver }
+        let i2c = entry.required("i2c", validator).flatMap { decodeExpanderI2C($0, driver: driver) }
+        let poll = entry.optional("poll").flatMap { validator.duration($0, in: Self.expanderPollRange) }
+        var interrupt: GPIOLineSpec?
+        var interruptFailed = false
+        if let field = entry.optional("interrupt") {
+            interrupt = decodeInterrupt(field, owner: id.map { "\(entry.path) '\($0)' interrupt" } ?? entry.path)
+            interruptFailed = interrupt == nil
+        }
+        guard let id, let driver, let i2c, !interruptFailed else { return nil }
+        if entry.contains("poll") && poll == nil { return nil }
+        return ExpanderSpec(id: id, driver: driver, bus: i2c.bus, address: i2c.address ?? driver.defaultAddress,
+                            interrupt: interrupt, poll: poll ?? ExpanderSpec.defaultPoll)
+    }
+
+    private func decodeExpanderI2C(_ field: Field, driver: ExpanderSpec.Driver?) -> (bus: Int, address: UInt8?)? {
+        guard let i2c = validator.mapping(field, keys: ["bus", "address"]) else { return nil }
+        let bus = i2c.required("bus", validator).flatMap { validator.integer($0, in: 0...255) }
+        var address: UInt8?
+        if let field = i2c.optional("address"), let value = validator.i2cAddress(field) {
+            if let driver, !driver.addresses.contains(value) {
+                validator.expected("an address the \(driver.rawValue) answers at (\(I2CAddressSyntax.format(driver.addresses.lowerBound)) to \(I2CAddressSyntax.format(driver.addresses.upperBound)))", field)
+            } else {
+                address = value
+            }
+        }
+        guard let bus else { return nil }
+        if i2c.contains("address") && address == nil { return nil }
+        return (bus, address)
+    }
+
+    /// `interrupt: { line: GPIO17 }`: a kernel GPIO input like any other (claimed, so no
+    /// input or output can take it), with the bias and edge an open-drain, active-low INT needs.
+    private func decodeInterrupt(_ field: Field, owner: String) -> GPIOLineSpec? {
+        guard validator.mapping(field, keys: Self.interruptKeys) != nil else { return nil }
+        guard var line = decodeGPIO(field, output: false, owner: owner, id: nil) else { return nil }
+        line.bias = .pullUp
+        line.edge = .falling
+        return line
+    }
+}
