@@ -9,6 +9,7 @@ extension GatewayRuntime {
     /// its interrupt line. Lines no input or output uses stay inputs, as at power-on.
     func startExpanders() throws(GatewayError) {
         for spec in profile.expanders {
+            guard let part = Self.part(spec.driver) else { continue }
             let configuration = Self.portConfiguration(for: spec, in: profile)
             let bus: any I2CBus
             do {
@@ -16,7 +17,7 @@ extension GatewayRuntime {
             } catch {
                 throw GatewayError("expander '\(spec.id)': \(error)")
             }
-            let port = ExpanderPort(spec: spec, part: Self.part(spec.driver), bus: bus, configuration: configuration)
+            let port = ExpanderPort(spec: spec, part: part, bus: bus, configuration: configuration)
             do {
                 try port.open()
             } catch {
@@ -30,11 +31,13 @@ extension GatewayRuntime {
         }
     }
 
-    static func part(_ driver: ExpanderSpec.Driver) -> any GPIOExpanderPart {
+    /// The GPIO expander part of a driver; nil for a PWM controller.
+    static func part(_ driver: ExpanderSpec.Driver) -> (any GPIOExpanderPart)? {
         switch driver {
         case .mcp23017: return MCP23017()
         case .pcf8574: return PCF857x(model: .pcf8574)
         case .pcf8575: return PCF857x(model: .pcf8575)
+        case .pca9685: return nil // a PWM controller: see PWMController
         }
     }
 

@@ -29,6 +29,8 @@ final class GatewayRuntime: @unchecked Sendable {
     var outputs: [OutputLine] = []
     var workers: [I2CBusWorker] = []
     var expanders: [ExpanderPort] = []
+    var pwmControllers: [PWMController] = []
+    var pwmOutputs: [PWMOutput] = []
     var utcResyncTimer = DeadlineTimer()
     /// Set when stopping begins: commands are no longer acted on or answered, so nothing
     /// about them can be published after `offline`.
@@ -83,6 +85,7 @@ final class GatewayRuntime: @unchecked Sendable {
         }
         do {
             try startExpanders()
+            try startPWM()
             try startOutputs()
             try startInputs()
             try startSensors()
@@ -101,8 +104,9 @@ final class GatewayRuntime: @unchecked Sendable {
         mqtt.start()
         for worker in workers { worker.start() }
         for port in expanders { port.start() }
+        for controller in pwmControllers { controller.start() }
         scheduleUTCResync()
-        logger.info("gateway '\(profile.gateway.id)' running on the \(hardware.kind): \(inputs.count) inputs, \(sensors.count) sensors, \(outputs.count) outputs, \(expanders.count) expanders; broker \(mqtt.brokerDescription), topics under \(topics.prefix)/")
+        logger.info("gateway '\(profile.gateway.id)' running on the \(hardware.kind): \(inputs.count) inputs, \(sensors.count) sensors, \(outputs.count + pwmOutputs.count) outputs, \(expanders.count + pwmControllers.count) expanders; broker \(mqtt.brokerDescription), topics under \(topics.prefix)/")
     }
 
     /// Follows NTP: resample the monotonic-to-UTC offset every minute.
@@ -116,7 +120,7 @@ final class GatewayRuntime: @unchecked Sendable {
 
     private func connected() {
         publish(topic: topics.status, payload: Array("online".utf8), qos: 1, retain: true)
-        if !outputs.isEmpty { mqtt.subscribe(topics.commandFilter, qos: 1) }
+        if !outputs.isEmpty || !pwmOutputs.isEmpty { mqtt.subscribe(topics.commandFilter, qos: 1) }
     }
 
     // MARK: Publishing
@@ -151,6 +155,7 @@ final class GatewayRuntime: @unchecked Sendable {
         stopOutputs()
         // After the outputs' safe values: each expander's worker writes them before it ends.
         stopExpanders()
+        stopPWM()
         releaseLines()
         let offline = OutgoingMessage(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true)
         mqtt.shutdown(timeout: .seconds(5), final: [offline]) { [unowned self] in

@@ -41,7 +41,10 @@ final class SimulatedHardware: GatewayHardware {
         for expander in profile.expanders {
             let bus = buses[expander.bus] ?? SimulatedI2CBus(number: expander.bus)
             buses[expander.bus] = bus
-            let part = Self.simulatedPart(expander.driver)
+            guard let part = Self.simulatedPart(expander.driver) else {
+                bus.attach(SimulatedPCA9685(), at: expander.address)
+                continue
+            }
             if let interrupt = expander.interrupt {
                 let simulated = chip(for: interrupt)
                 let offset: UInt32
@@ -125,7 +128,8 @@ final class SimulatedHardware: GatewayHardware {
         var wire: (@escaping @Sendable (Bool) -> Void) -> Void
     }
 
-    static func simulatedPart(_ driver: ExpanderSpec.Driver) -> SimulatedExpander {
+    /// A simulated GPIO expander; nil for a PWM controller (it has no pins to drive).
+    static func simulatedPart(_ driver: ExpanderSpec.Driver) -> SimulatedExpander? {
         switch driver {
         case .mcp23017:
             let part = SimulatedMCP23017()
@@ -133,6 +137,8 @@ final class SimulatedHardware: GatewayHardware {
         case .pcf8574, .pcf8575:
             let part = SimulatedPCF857x(model: driver == .pcf8574 ? .pcf8574 : .pcf8575)
             return SimulatedExpander(device: part, pins: part, wire: { part.interruptChanged = $0 })
+        case .pca9685:
+            return nil
         }
     }
 

@@ -1,7 +1,8 @@
+import SensorDrivers
 import SensorgateCore
 
 extension ProfileDecoder {
-    static let expanderKeys = ["id", "driver", "i2c", "interrupt", "poll"]
+    static let expanderKeys = ["id", "driver", "i2c", "interrupt", "poll", "frequency"]
     static let interruptKeys = ["chip", "line"]
     /// Shortest and longest `poll`: below 1 ms a 100 kHz bus does little else; past a
     /// minute an input without an interrupt line is not an input.
@@ -27,10 +28,30 @@ extension ProfileDecoder {
             interrupt = decodeInterrupt(field, owner: id.map { "\(entry.path) '\($0)' interrupt" } ?? entry.path)
             interruptFailed = interrupt == nil
         }
-        guard let id, let driver, let i2c, !interruptFailed else { return nil }
+        var frequency: Double?
+        var misplaced = false
+        if let driver {
+            // A PWM controller has a frequency and no inputs; a GPIO expander the reverse.
+            let foreign = driver.isPWM ? ["interrupt", "poll"] : ["frequency"]
+            for key in foreign {
+                guard let field = entry.optional(key) else { continue }
+                validator.report(at: field.location, field.path,
+                                 "a \(driver.rawValue) has no \(key) (\(driver.isPWM ? "interrupt and poll are for GPIO expanders" : "frequency is for a pca9685"))")
+                misplaced = true
+            }
+        }
+        if let field = entry.optional("frequency"), driver?.isPWM == true {
+            frequency = validator.number(field, "a frequency from 24 to 1526 (Hz; the PCA9685's prescaler range)",
+                                         where: { ExpanderSpec.frequencyRange.contains($0) })
+            if frequency == nil { misplaced = true }
+        }
+        guard let id, let driver, let i2c, !interruptFailed, !misplaced else { return nil }
         if entry.contains("poll") && poll == nil { return nil }
-        return ExpanderSpec(id: id, driver: driver, bus: i2c.bus, address: i2c.address ?? driver.defaultAddress,
-                            interrupt: interrupt, poll: poll ?? ExpanderSpec.defaultPoll)
+        let spec = ExpanderSpec(id: id, driver: driver, bus: i2c.bus, address: i2c.address ?? driver.defaultAddress,
+                                interrupt: interrupt, poll: poll ?? ExpanderSpec.defaultPoll,
+                                frequency: frequency ?? ExpanderSpec.defaultFrequency)
+        if driver.isPWM { expanderPeriods[id] = PCA9685(frequency: spec.frequency).period }
+        return spec
     }
 
     private func decodeExpanderI2C(_ field: Field, driver: ExpanderSpec.Driver?) -> (bus: Int, address: UInt8?)? {

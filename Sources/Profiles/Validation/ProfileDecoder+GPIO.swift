@@ -97,6 +97,10 @@ extension ProfileDecoder {
     }
 
     private func decodeOutput(_ item: Field) -> OutputSpec? {
+        if case .mapping(let pairs) = item.node.value, pairs.contains(where: { $0.key == "pwm" }) {
+            if let output = decodePWMOutput(item) { pwmOutputs.append(output) }
+            return nil
+        }
         guard let entry = validator.mapping(item, keys: Self.outputKeys) else { return nil }
         let id = claimID(entry, kind: .output)
         let gpio = entry.required("gpio", validator).flatMap { decodeGPIO($0, output: true, owner: entry.path, id: id) }
@@ -184,7 +188,11 @@ extension ProfileDecoder {
         var driver: ExpanderSpec.Driver?
         let expander = validator.identifier(expanderField)
         if let expander {
-            if let known = expanderDrivers[expander] {
+            if let known = expanderDrivers[expander], known.isPWM {
+                validator.report(at: expanderField.location, expanderField.path,
+                                 "expander '\(expander)' is a \(known.rawValue), a PWM controller: its channels are outputs with pwm: { expander: \(expander), channel: N }")
+                failed = true
+            } else if let known = expanderDrivers[expander] {
                 driver = known
             } else {
                 var text = "unknown expander '\(expander)', expected the id of an entry of expanders:"

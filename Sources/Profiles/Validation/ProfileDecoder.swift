@@ -31,6 +31,10 @@ final class ProfileDecoder {
     var sensorChannels: [String: SensorChannelNames?] = [:]
     /// Decoded expanders' parts, by expander id, for the lines inputs and outputs take on them.
     var expanderDrivers: [String: ExpanderSpec.Driver] = [:]
+    /// PWM controllers' periods at their frequency, by expander id.
+    var expanderPeriods: [String: Interval] = [:]
+    /// Outputs with `pwm:`, decoded with the others.
+    var pwmOutputs: [PWMOutputSpec] = []
 
     static let rootKeys = ["gateway", "mqtt", "expanders", "inputs", "sensors", "outputs", "simulation"]
 
@@ -65,7 +69,7 @@ final class ProfileDecoder {
 
         guard validator.diagnostics.isEmpty, let gateway, let mqtt, let simulation else { return nil }
         return Profile(path: path, gateway: gateway, mqtt: mqtt, inputs: inputs, sensors: sensors,
-                       outputs: outputs, expanders: expanders, simulation: simulation)
+                       outputs: outputs, pwmOutputs: pwmOutputs, expanders: expanders, simulation: simulation)
     }
 
     /// True unless the field is absent or an empty list (a wrong type was reported elsewhere).
