@@ -13,7 +13,7 @@ struct ExpanderProfileTests {
         #expect(ioexp.driver == .mcp23017 && ioexp.bus == 1 && ioexp.address == 0x21 && ioexp.poll == .milliseconds(100))
         #expect(ioexp.interrupt == GPIOLineSpec(line: .offset(17), bias: .pullUp, edge: .falling))
         let pcf = profile.expanders[1]
-        #expect(pcf.address == 0x20 && pcf.poll == ExpanderSpec.defaultPoll && pcf.interrupt == nil)
+        #expect(pcf.address == 0x20 && pcf.poll == .milliseconds(20) && pcf.interrupt == nil)
         #expect(profile.expanders[2].address == 0x40 && profile.expanders[2].frequency == 60)
 
         // GPB2 is line 10, P17 line 15: pin names resolve to offsets when validating.
@@ -64,5 +64,20 @@ struct ExpanderProfileTests {
             return
         }
         #expect(message.contains(reason), "\(message)")
+    }
+}
+
+extension ExpanderProfileTests {
+    @Test("poll defaults to 20ms, and to 1s (a fallback) with an interrupt line")
+    func pollDefaults() throws {
+        let profile = try ProfileLoader.load(text: """
+            gateway: { id: polls }
+            expanders:
+              - { id: polled, driver: mcp23017, i2c: { bus: 1 } }
+              - { id: woken, driver: pcf8574, i2c: { bus: 1, address: 0x21 }, interrupt: { line: 4 } }
+            inputs:
+              - { id: a, gpio: { expander: polled, line: 0 } }
+            """, path: "polls.yaml")
+        #expect(profile.expanders.map(\.poll) == [.milliseconds(20), .seconds(1)])
     }
 }

@@ -60,14 +60,18 @@ public struct ExpanderSpec: Sendable, Equatable {
     /// to (open drain, active low; requested with a pull-up and falling edges), or nil.
     public var interrupt: GPIOLineSpec?
     /// `poll`: how often the port is read; with an interrupt line, the fallback that
-    /// catches a missed INT. Default ``defaultPoll``.
+    /// catches a missed INT. Default ``defaultPoll``, with an interrupt line
+    /// ``defaultFallbackPoll``.
     public var poll: Interval
     /// `frequency` (PCA9685 only): the PWM frequency in Hz, 24...1526; default ``defaultFrequency``.
     public var frequency: Double
 
     /// 20 ms: the debounce default, so a change is seen within one debounce period
-    /// without an interrupt line; 50 reads a second cost about 1 % of a 100 kHz bus.
+    /// without an interrupt line; 50 two-byte reads a second take about 2 % of a 100 kHz bus.
     public static let defaultPoll = Interval.milliseconds(20)
+    /// 1 s with an interrupt line: the interrupt does the work, and an idle gateway stays
+    /// idle; the poll only catches an INT edge that was missed.
+    public static let defaultFallbackPoll = Interval.seconds(1)
 
     /// 50 Hz: the frame rate hobby servos expect (a servo driven much faster can overheat);
     /// LEDs and most motor drivers work at it too, where 1 kHz would suit only those.

@@ -48,7 +48,8 @@ extension ProfileDecoder {
         guard let id, let driver, let i2c, !interruptFailed, !misplaced else { return nil }
         if entry.contains("poll") && poll == nil { return nil }
         let spec = ExpanderSpec(id: id, driver: driver, bus: i2c.bus, address: i2c.address ?? driver.defaultAddress,
-                                interrupt: interrupt, poll: poll ?? ExpanderSpec.defaultPoll,
+                                interrupt: interrupt,
+                                poll: poll ?? (interrupt == nil ? ExpanderSpec.defaultPoll : ExpanderSpec.defaultFallbackPoll),
                                 frequency: frequency ?? ExpanderSpec.defaultFrequency)
         if driver.isPWM { expanderPeriods[id] = PCA9685(frequency: spec.frequency).period }
         return spec
