@@ -4,9 +4,9 @@ import SensorgateCore
 /// (GPB0-7, lines 8-15).
 ///
 /// Datasheet: https://ww1.microchip.com/downloads/en/devicedoc/20001952c.pdf (DS20001952C),
-/// section 3.5 (register map with IOCON.BANK = 0, the power-on layout used here: each A
-/// register is followed by its B register, so one 2-byte sequential access covers a pair),
-/// 3.5.6 (IOCON), 3.6 (interrupt logic).
+/// section 3.5 and table 3-5 (register summary with IOCON.BANK = 0, the power-on layout
+/// used here: each A register is followed by its B register, so one 2-byte sequential
+/// access covers a pair), IOCON's register description, section 3.6 (interrupt logic).
 ///
 /// Set up as: IOCON = MIRROR | ODR (INTA and INTB are one open-drain, active-low output,
 /// so one kernel GPIO input with a pull-up serves both ports), the output latch (OLAT)
@@ -15,9 +15,9 @@ import SensorgateCore
 /// DEFVAL = 0 and INTCON = 0 (an interrupt on any change against the previous value),
 /// GPINTEN for the inputs when the interrupt line is wired, IODIR last, read back to
 /// check the part is there and in BANK = 0. Reading GPIO (0x12/0x13) clears the
-/// interrupt (section 3.6.4).
+/// interrupt (the datasheet: once the data of a GPIO or INTCAP read is clocked out).
 public struct MCP23017: GPIOExpanderPart {
-    /// Register addresses with IOCON.BANK = 0 (datasheet table 3-3).
+    /// Register addresses with IOCON.BANK = 0 (datasheet table 3-5).
     public enum Register {
         public static let iodirA: UInt8 = 0x00
         public static let ipolA: UInt8 = 0x02
@@ -33,7 +33,7 @@ public struct MCP23017: GPIOExpanderPart {
         public static let olatA: UInt8 = 0x14
     }
 
-    /// IOCON bits (datasheet register 3-6).
+    /// IOCON bits (bit 7 BANK ... bit 1 INTPOL; bit 0 unimplemented).
     public enum IOCON {
         public static let bank: UInt8 = 1 << 7
         public static let mirror: UInt8 = 1 << 6

@@ -3,7 +3,7 @@ import SensorgateCore
 /// NXP PCA9685, a 16-channel 12-bit PWM controller (LED0...LED15) on its internal 25 MHz
 /// oscillator.
 ///
-/// Datasheet: https://www.nxp.com/docs/en/data-sheet/PCA9685.pdf (rev. 4), section 7.3
+/// Datasheet: https://www.nxp.com/docs/en/data-sheet/PCA9685.pdf, section 7.3
 /// (register map), 7.3.1 (MODE1: a write to PRE_SCALE only takes while SLEEP is 1; the
 /// oscillator needs 500 µs after SLEEP is cleared before RESTART), 7.3.3 (LEDn_ON/OFF: 12-bit
 /// counts of the 4096-step period, bit 4 of ON_H is "full on", bit 4 of OFF_H "full off",
