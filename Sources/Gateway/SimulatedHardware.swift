@@ -109,13 +109,19 @@ final class SimulatedHardware: GatewayHardware {
             // drivers' waits do too, whatever clock moves the GPIO signals.
             let partClock = SystemClock()
             let device = entry.simulate(partClock) { source.value(channel: $0) }
+            var part: any SimulatedI2CDevice = device
             if let outage = profile.simulation.outages[sensor.id] {
                 // `from` counts from now: the gateway starts right after its hardware is built.
                 let start = partClock.now() + outage.from
-                bus.attach(SimulatedOutage(device, from: start, until: start + outage.duration, clock: partClock),
-                           at: sensor.address)
+                part = SimulatedOutage(device, from: start, until: start + outage.duration, clock: partClock)
+            }
+            if let channel = sensor.mux {
+                // Behind a multiplexer: one simulated TCA9548A per mux address on the bus.
+                let mux = bus.device(at: channel.address) as? SimulatedTCA9548A ?? SimulatedTCA9548A()
+                if bus.device(at: channel.address) == nil { bus.attach(mux, at: channel.address) }
+                mux.attach(part, channel: channel.channel, at: sensor.address)
             } else {
-                bus.attach(device, at: sensor.address)
+                bus.attach(part, at: sensor.address)
             }
         }
         self.buses = buses

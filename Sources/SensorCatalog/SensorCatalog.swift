@@ -37,6 +37,9 @@ public enum SensorCatalog {
         CatalogEntry(MCP9808.descriptor) { SimulatedMCP9808(clock: $0, values: $1) },
         CatalogEntry(LM75.descriptor) { SimulatedLM75(clock: $0, values: $1) },
         CatalogEntry(TMP102.descriptor) { SimulatedTMP102(clock: $0, values: $1) },
+        CatalogEntry(SCD4x.descriptor) { SimulatedSCD4x(clock: $0, values: $1) },
+        CatalogEntry(BME680.descriptor) { SimulatedBME680(clock: $0, values: $1) },
+        CatalogEntry(VEML7700.descriptor) { SimulatedVEML7700(clock: $0, values: $1) },
     ]
 
     /// Every driver's descriptor, in catalog order.

@@ -21,6 +21,10 @@ struct Drivers: ParsableCommand {
             print("  interval: \(descriptor.defaultInterval) (minimum \(descriptor.minimumInterval))")
             let channels = descriptor.channels.map { "\($0.name) [\($0.unit)]" }.joined(separator: ", ")
             print("  channels: \(channels)")
+            if let identity = descriptor.identity {
+                let values = identity.expected.map(identity.format).joined(separator: ", ")
+                print("  identity: \(identity.label) at \(hex(identity.register)): \(values)")
+            }
             if descriptor.options.isEmpty {
                 print("  options: none")
             } else {
@@ -33,7 +37,7 @@ struct Drivers: ParsableCommand {
     }
 
     static func json(_ descriptor: DriverDescriptor) -> JSONText {
-        .object([
+        var pairs: [(String, JSONText)] = [
             ("name", .string(descriptor.name)),
             ("part", .string(descriptor.part)),
             ("summary", .string(descriptor.summary)),
@@ -43,7 +47,16 @@ struct Drivers: ParsableCommand {
             ("minimum_interval", .string(descriptor.minimumInterval.description)),
             ("options", .array(descriptor.options.map(json))),
             ("channels", .array(descriptor.channels.map { .object([("name", .string($0.name)), ("unit", .string($0.unit))]) })),
-        ])
+        ]
+        if let identity = descriptor.identity {
+            pairs.append(("identity", .object([
+                ("register", .string(hex(identity.register))),
+                ("width", .string(identity.width == .byte ? "byte" : "word")),
+                ("label", .string(identity.label)),
+                ("values", .array(identity.expected.map { .string(identity.format($0)) })),
+            ])))
+        }
+        return .object(pairs)
     }
 
     static func json(_ option: DriverOption) -> JSONText {
