@@ -10,7 +10,30 @@ extension ProfileDecoder {
 
     func decodeExpanders(_ field: Field) -> [ExpanderSpec] {
         guard let items = validator.sequence(field, what: "a list of expanders") else { return [] }
-        return items.compactMap(decodeExpander)
+        let expanders = items.compactMap(decodeExpander)
+        for (claim, message) in I2CAddressClaim.conflicts(expanderClaims) {
+            validator.report(at: claim.location, claim.path, message)
+        }
+        return expanders
+    }
+
+    /// Two parts at one address answer one transaction together: no sensor may sit at an
+    /// expander's address on its bus (behind a multiplexer neither: the expander, directly
+    /// on the bus, answers whichever channel is selected), nor a multiplexer there.
+    /// Reported at the expander, since the sensors come later in the file.
+    func checkExpanderAddresses(against sensors: [SensorSpec]) {
+        for claim in expanderClaims {
+            for sensor in sensors where sensor.bus == claim.bus {
+                if sensor.address == claim.address {
+                    let behind = sensor.mux.map { " \(I2CAddressClaim.behind($0)); \(I2CAddressClaim.answersEverywhere)" } ?? ""
+                    validator.report(at: claim.location, claim.path,
+                                     "\(claim.place) is also used by sensor '\(sensor.id)'\(behind)")
+                } else if let mux = sensor.mux, mux.address == claim.address {
+                    validator.report(at: claim.location, claim.path,
+                                     "\(claim.place) is the address of the TCA9548A multiplexer that sensor '\(sensor.id)' is behind")
+                }
+            }
+        }
     }
 
     private func decodeExpander(_ item: Field) -> ExpanderSpec? {
@@ -52,10 +75,12 @@ extension ProfileDecoder {
                                 poll: poll ?? (interrupt == nil ? ExpanderSpec.defaultPoll : ExpanderSpec.defaultFallbackPoll),
                                 frequency: frequency ?? ExpanderSpec.defaultFrequency)
         if driver.isPWM { expanderPeriods[id] = PCA9685(frequency: spec.frequency).period }
+        expanderClaims.append(I2CAddressClaim(bus: spec.bus, address: spec.address, mux: nil, owner: "\(entry.path) '\(id)'",
+                                              path: i2c.place.path, location: i2c.place.location))
         return spec
     }
 
-    private func decodeExpanderI2C(_ field: Field, driver: ExpanderSpec.Driver?) -> (bus: Int, address: UInt8?)? {
+    private func decodeExpanderI2C(_ field: Field, driver: ExpanderSpec.Driver?) -> (bus: Int, address: UInt8?, place: Field)? {
         guard let i2c = validator.mapping(field, keys: ["bus", "address"]) else { return nil }
         let bus = i2c.required("bus", validator).flatMap { validator.integer($0, in: 0...255) }
         var address: UInt8?
@@ -68,7 +93,7 @@ extension ProfileDecoder {
         }
         guard let bus else { return nil }
         if i2c.contains("address") && address == nil { return nil }
-        return (bus, address)
+        return (bus, address, i2c.optional("address") ?? field)
     }
 
     /// `interrupt: { line: GPIO17 }`: a kernel GPIO input like any other (claimed, so no

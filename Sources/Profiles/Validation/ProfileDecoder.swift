@@ -33,6 +33,8 @@ final class ProfileDecoder {
     var expanderDrivers: [String: ExpanderSpec.Driver] = [:]
     /// PWM controllers' periods at their frequency, by expander id.
     var expanderPeriods: [String: Interval] = [:]
+    /// Where each expander answers, for the address checks against sensors.
+    var expanderClaims: [I2CAddressClaim] = []
     /// Outputs with `pwm:`, decoded with the others.
     var pwmOutputs: [PWMOutputSpec] = []
 
@@ -60,6 +62,7 @@ final class ProfileDecoder {
         let expanders = top.optional("expanders").map(decodeExpanders) ?? []
         let inputs = top.optional("inputs").map(decodeInputs) ?? []
         let sensors = top.optional("sensors").map(decodeSensors) ?? []
+        checkExpanderAddresses(against: sensors)
         let outputs = top.optional("outputs").map(decodeOutputs) ?? []
         if !["inputs", "sensors", "outputs"].contains(where: { hasEntries(top.optional($0)) }) {
             validator.report(at: top.location, "",
