@@ -116,7 +116,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "GPIOTests", dependencies: ["GPIO", "SensorgateCore"], swiftSettings: strict),
-        .testTarget(name: "I2CTests", dependencies: ["I2C", "Simulation", "SensorgateCore"], swiftSettings: strict),
+        .testTarget(name: "I2CTests", dependencies: ["I2C", "Simulation", "SensorgateCore", "SensorDrivers", "SensorCatalog"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
             dependencies: ["Profiles", "SensorgateCore", "SensorDrivers"],

@@ -46,7 +46,8 @@ final class InputChannel {
     var countedKind: EdgeKind { spec.gpio.edge == .falling ? .falling : .rising }
 
     func release(loop: EventLoop) {
-        loop.unregister(fd: request.fileDescriptor)
+        // An expander's request has no descriptor (its worker hands edges to the loop).
+        if request.fileDescriptor >= 0 { loop.unregister(fd: request.fileDescriptor) }
         request.release()
     }
 }
@@ -92,12 +93,23 @@ extension GatewayRuntime {
             let input = InputChannel(spec: spec, offset: offset, request: request, topic: topics.state(spec.id), mode: mode,
                                      metrics: metrics)
             inputs.append(input)
-            do {
-                try loop.register(fd: request.fileDescriptor, interest: .readable) { [unowned self, unowned input] _ in
-                    edgesReady(input)
+            if let expanderRequest = request as? ExpanderLineRequest {
+                // No descriptor: the expander's worker hands its edges to the loop.
+                let index = inputs.count - 1
+                expanderRequest.onEvents = { [unowned self] in
+                    loop.execute {
+                        guard !self.shuttingDown else { return }
+                        self.edgesReady(self.inputs[index])
+                    }
                 }
-            } catch {
-                throw GatewayError("input '\(spec.id)': \(error)")
+            } else {
+                do {
+                    try loop.register(fd: request.fileDescriptor, interest: .readable) { [unowned self, unowned input] _ in
+                        edgesReady(input)
+                    }
+                } catch {
+                    throw GatewayError("input '\(spec.id)': \(error)")
+                }
             }
             if case .state(let debouncer) = input.mode, let level = debouncer.publishedLevel {
                 // The initial level, read from the line, is published at start.
@@ -110,6 +122,13 @@ extension GatewayRuntime {
     /// The chip and offset of a profile's line, by the rules `validate` checks: the board
     /// preset (`gateway.board`) first, then the chip's own line names, then offsets.
     func resolve(_ gpio: GPIOLineSpec, id: String) throws(GatewayError) -> (any GPIOChip, UInt32) {
+        if let expander = gpio.expander {
+            // Validated: the expander exists and the line is an offset on it.
+            guard let port = expanders.first(where: { $0.spec.id == expander }), case .offset(let offset) = gpio.line else {
+                throw GatewayError("'\(id)': no expander '\(expander)'")
+            }
+            return (port, offset)
+        }
         let resolver = LineResolver(board: profile.gateway.board.flatMap(BoardPreset.named))
         let hardware = self.hardware
         do {

@@ -83,15 +83,22 @@ extension GatewayRuntime {
             ignoreRetainedCommand(message)
             return
         }
-        guard let output = outputs.first(where: { topics.command($0.spec.id) == topic }) else {
+        let pwm = pwmOutputs.first { topics.command($0.spec.id) == topic }
+        let line = outputs.first { topics.command($0.spec.id) == topic }
+        guard pwm != nil || line != nil else {
             rejectCommand(message, "no output has the command topic '\(LogText.escaped(topic))'")
             return
         }
         guard message.size <= OutputCommand.maxBytes, !message.isTruncated else {
             rejectCommand(message,
-                          "a command has at most \(OutputCommand.maxBytes) bytes, got \(message.size); \(OutputCommand.expected)")
+                          "a command has at most \(OutputCommand.maxBytes) bytes, got \(message.size); \(pwm == nil ? OutputCommand.expected : PWMCommand.expected)")
             return
         }
+        if let pwm {
+            received(message, for: pwm)
+            return
+        }
+        guard let output = line else { return }
         let command = OutputCommand.parse(String(decoding: message.payload, as: UTF8.self))
         // A new command ends a pulse under way; a pulse during a pulse returns to the
         // level from before the first one.
@@ -153,7 +160,7 @@ extension GatewayRuntime {
     /// Logs and publishes a refusal. `reason` quotes outside text only through ``LogText``;
     /// the topic and payload are escaped and shortened here, also in the published echo,
     /// so a subscriber that logs `<prefix>/error` is as safe as the gateway's own log.
-    private func rejectCommand(_ command: IncomingMessage, _ reason: String) {
+    func rejectCommand(_ command: IncomingMessage, _ reason: String) {
         let shownTopic = LogText.escaped(command.topic)
         logger.warning("rejected command on \(shownTopic): \(reason)")
         guard let seq = sequence.next() else { return }

@@ -58,7 +58,7 @@ extension GatewayRuntime {
             }
             sensors.append(SensorChannels(spec: spec, channels: channels, statusTopic: topics.sensorStatus(spec.id)))
             perBus[spec.bus, default: []].append(.init(index: index, id: spec.id, driver: descriptor.make(spec.options),
-                                                       address: spec.address, interval: spec.interval,
+                                                       address: spec.address, mux: spec.mux, interval: spec.interval,
                                                        offlineAfter: spec.offlineAfter))
         }
         for (number, busSensors) in perBus.sorted(by: { $0.key < $1.key }) {
@@ -91,7 +91,8 @@ extension GatewayRuntime {
         let sensor = sensors[index]
         switch outcome {
         case .values(let values, let timestamp):
-            sensor.readings += 1
+            // A part with no new sample answered, but read nothing.
+            if !values.isEmpty { sensor.readings += 1 }
             report(sensor, sensor.health.succeeded(at: loop.now()))
             for channelIndex in sensor.channels.indices where channelIndex < values.count {
                 guard sensor.channels[channelIndex].enabled else { continue }

@@ -28,6 +28,9 @@ final class GatewayRuntime: @unchecked Sendable {
     var sensors: [SensorChannels] = []
     var outputs: [OutputLine] = []
     var workers: [I2CBusWorker] = []
+    var expanders: [ExpanderPort] = []
+    var pwmControllers: [PWMController] = []
+    var pwmOutputs: [PWMOutput] = []
     var utcResyncTimer = DeadlineTimer()
     /// Set when stopping begins: commands are no longer acted on or answered, so nothing
     /// about them can be published after `offline`.
@@ -81,6 +84,8 @@ final class GatewayRuntime: @unchecked Sendable {
             loop.schedule(after: .zero) { [unowned self] in publishFault(reason) }
         }
         do {
+            try startExpanders()
+            try startPWM()
             try startOutputs()
             try startInputs()
             try startSensors()
@@ -98,8 +103,10 @@ final class GatewayRuntime: @unchecked Sendable {
         hardware.start()
         mqtt.start()
         for worker in workers { worker.start() }
+        for port in expanders { port.start() }
+        for controller in pwmControllers { controller.start() }
         scheduleUTCResync()
-        logger.info("gateway '\(profile.gateway.id)' running on the \(hardware.kind): \(inputs.count) inputs, \(sensors.count) sensors, \(outputs.count) outputs; broker \(mqtt.brokerDescription), topics under \(topics.prefix)/")
+        logger.info("gateway '\(profile.gateway.id)' running on the \(hardware.kind): \(inputs.count) inputs, \(sensors.count) sensors, \(outputs.count + pwmOutputs.count) outputs, \(expanders.count + pwmControllers.count) expanders; broker \(mqtt.brokerDescription), topics under \(topics.prefix)/")
     }
 
     /// Follows NTP: resample the monotonic-to-UTC offset every minute.
@@ -113,7 +120,7 @@ final class GatewayRuntime: @unchecked Sendable {
 
     private func connected() {
         publish(topic: topics.status, payload: Array("online".utf8), qos: 1, retain: true)
-        if !outputs.isEmpty { mqtt.subscribe(topics.commandFilter, qos: 1) }
+        if !outputs.isEmpty || !pwmOutputs.isEmpty { mqtt.subscribe(topics.commandFilter, qos: 1) }
     }
 
     // MARK: Publishing
@@ -126,7 +133,7 @@ final class GatewayRuntime: @unchecked Sendable {
 
     /// A fault of the gateway on `<prefix>/error`: numbered while numbers are left, so a
     /// subscriber sees it in order, else without `seq` rather than not at all.
-    private func publishFault(_ reason: String) {
+    func publishFault(_ reason: String) {
         let payload = encoder.fault(message: reason, utc: utcNanoseconds(loop.now()), seq: sequence.next())
         publish(topic: topics.error, payload: payload, qos: 1, retain: false)
     }
@@ -154,6 +161,9 @@ final class GatewayRuntime: @unchecked Sendable {
         for sensor in sensors { sensor.timer.arm(nil, on: loop) {} }
         utcResyncTimer.arm(nil, on: loop) {}
         stopOutputs()
+        // After the outputs' safe values: each expander's worker writes them before it ends.
+        stopExpanders()
+        stopPWM()
         releaseLines()
         let offline = OutgoingMessage(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true)
         mqtt.shutdown(timeout: .seconds(5), final: [offline]) { [unowned self] in
@@ -166,6 +176,7 @@ final class GatewayRuntime: @unchecked Sendable {
     private func releaseLines() {
         for input in inputs { input.release(loop: loop) }
         for output in outputs { output.request.release() }
+        releaseExpanderLines()
     }
 }
 

@@ -11,6 +11,8 @@ final class I2CBusWorker: @unchecked Sendable {
         var id: String
         var driver: any SensorDriver
         var address: UInt8
+        /// The multiplexer channel the part is behind, or nil when it is directly on the bus.
+        var mux: I2CMuxChannel? = nil
         var interval: Interval
         /// Failed polls in a row after which the part is taken for gone (`offline_after`).
         var offlineAfter: Int = SensorSpec.defaultOfflineAfter
@@ -28,6 +30,8 @@ final class I2CBusWorker: @unchecked Sendable {
 
     private struct Job {
         var sensor: Sensor
+        /// The bus the sensor's driver is given: ``MuxSelection/buses(for:on:)``.
+        var bus: any I2CBus
         /// When the job runs next: its grid slot, or a retry after a backoff.
         var due: Timestamp
         /// The last point of the sensor's interval grid it was scheduled on.
@@ -50,8 +54,10 @@ final class I2CBusWorker: @unchecked Sendable {
          deliver: @escaping @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void) {
         self.bus = bus
         let now = clock.now()
-        self.jobs = sensors.map { sensor in
-            Job(sensor: sensor, due: now, slot: now + Self.phase(interval: sensor.interval, bus: bus.number) - sensor.interval)
+        let buses = MuxSelection.buses(for: sensors.map(\.mux), on: bus)
+        self.jobs = zip(sensors, buses).map { sensor, selected in
+            Job(sensor: sensor, bus: selected, due: now,
+                slot: now + Self.phase(interval: sensor.interval, bus: bus.number) - sensor.interval)
         }
         self.clock = clock
         self.deliver = deliver
@@ -103,6 +109,7 @@ final class I2CBusWorker: @unchecked Sendable {
     /// its grid, so a part that answers again is read at once and then on its interval.
     private func poll(_ job: inout Job) {
         let sensor = job.sensor
+        let bus = job.bus
         var stage = "setup"
         do {
             if !job.ready {

@@ -35,17 +35,50 @@ final class SimulatedHardware: GatewayHardware {
             return created
         }
 
+        // Expanders: a simulated part per entry, its INT wired to its interrupt line.
+        var buses: [Int: SimulatedI2CBus] = [:]
+        var expanderPins: [String: any SimulatedPins] = [:]
+        for expander in profile.expanders {
+            let bus = buses[expander.bus] ?? SimulatedI2CBus(number: expander.bus)
+            buses[expander.bus] = bus
+            guard let part = Self.simulatedPart(expander.driver) else {
+                bus.attach(SimulatedPCA9685(), at: expander.address)
+                continue
+            }
+            if let interrupt = expander.interrupt {
+                let simulated = chip(for: interrupt)
+                let offset: UInt32
+                do {
+                    offset = try resolver.offset(of: interrupt, on: simulated)
+                } catch {
+                    throw GatewayError("expander '\(expander.id)': \(error)")
+                }
+                // Open drain, active low: released, the line's pull-up holds it high.
+                simulated.drive(offset: offset, level: true)
+                part.wire { asserted in simulated.drive(offset: offset, level: !asserted) }
+            }
+            bus.attach(part.device, at: expander.address)
+            expanderPins[expander.id] = part.pins
+        }
+
         // Binary signals for inputs, seeded per input so adding one does not change the others.
         var tracks: [SignalPlayer.Track] = []
         for (index, input) in profile.inputs.enumerated() {
-            let simulated = chip(for: input.gpio)
-            guard let signal = profile.simulation.inputs[input.id] else { continue }
+            let pins: any SimulatedPins
             let offset: UInt32
-            do {
-                offset = try resolver.offset(of: input.gpio, on: simulated)
-            } catch {
-                throw GatewayError("input '\(input.id)': \(error)")
+            if let expander = input.gpio.expander, let part = expanderPins[expander], case .offset(let line) = input.gpio.line {
+                pins = part
+                offset = line
+            } else {
+                let simulated = chip(for: input.gpio)
+                pins = simulated
+                do {
+                    offset = try resolver.offset(of: input.gpio, on: simulated)
+                } catch {
+                    throw GatewayError("input '\(input.id)': \(error)")
+                }
             }
+            guard let signal = profile.simulation.inputs[input.id] else { continue }
             let seed = profile.simulation.seed &+ UInt64(index) &* 0x9E37_79B9
             let binary: BinarySignal
             switch signal {
@@ -56,9 +89,9 @@ final class SimulatedHardware: GatewayHardware {
             case .constant, .walk, .sine:
                 throw GatewayError("input '\(input.id)': a binary input needs a square or pulses signal")
             }
-            tracks.append(.init(chip: simulated, offset: offset, signal: binary, activeLow: input.gpio.activeLow))
+            tracks.append(.init(chip: pins, offset: offset, signal: binary, activeLow: input.gpio.activeLow))
         }
-        for output in profile.outputs { _ = chip(for: output.gpio) }
+        for output in profile.outputs where output.gpio.expander == nil { _ = chip(for: output.gpio) }
         self.chips = chips
         self.player = SignalPlayer(tracks: tracks, clock: clock)
         player.applyInitialLevels()
@@ -76,14 +109,42 @@ final class SimulatedHardware: GatewayHardware {
             // drivers' waits do too, whatever clock moves the GPIO signals.
             let partClock = SystemClock()
             let device = entry.simulateWithOptions(sensor.options, partClock) { source.value(channel: $0) }
+            var part: any SimulatedI2CDevice = device
             if let outage = profile.simulation.outages[sensor.id] {
                 // `from` counts from now: the gateway starts right after its hardware is built.
                 let start = partClock.now() + outage.from
-                bus.attach(SimulatedOutage(device, from: start, until: start + outage.duration, clock: partClock),
-                           at: sensor.address)
-            } else {
-                bus.attach(device, at: sensor.address)
+                part = SimulatedOutage(device, from: start, until: start + outage.duration, clock: partClock)
             }
+            if let channel = sensor.mux {
+                // Behind a multiplexer: one simulated TCA9548A per mux address on the bus.
+                let mux = bus.device(at: channel.address) as? SimulatedTCA9548A ?? SimulatedTCA9548A()
+                if bus.device(at: channel.address) == nil { bus.attach(mux, at: channel.address) }
+                mux.attach(part, channel: channel.channel, at: sensor.address)
+            } else {
+                bus.attach(part, at: sensor.address)
+            }
+        }
+        self.buses = buses
+    }
+
+    /// A simulated expander: the device on the bus, its pins, and how its INT is wired.
+    struct SimulatedExpander {
+        var device: any SimulatedI2CDevice
+        var pins: any SimulatedPins
+        var wire: (@escaping @Sendable (Bool) -> Void) -> Void
+    }
+
+    /// A simulated GPIO expander; nil for a PWM controller (it has no pins to drive).
+    static func simulatedPart(_ driver: ExpanderSpec.Driver) -> SimulatedExpander? {
+        switch driver {
+        case .mcp23017:
+            let part = SimulatedMCP23017()
+            return SimulatedExpander(device: part, pins: part, wire: { part.interruptChanged = $0 })
+        case .pcf8574, .pcf8575:
+            let part = SimulatedPCF857x(model: driver == .pcf8574 ? .pcf8574 : .pcf8575)
+            return SimulatedExpander(device: part, pins: part, wire: { part.interruptChanged = $0 })
+        case .pca9685:
+            return nil
         }
     }
 

@@ -51,6 +51,13 @@ public enum SensorCatalog {
         CatalogEntry(MCP9808.descriptor) { SimulatedMCP9808(clock: $0, values: $1) },
         CatalogEntry(LM75.descriptor) { SimulatedLM75(clock: $0, values: $1) },
         CatalogEntry(TMP102.descriptor) { SimulatedTMP102(clock: $0, values: $1) },
+        CatalogEntry(SCD4x.descriptor) { SimulatedSCD4x(clock: $0, values: $1) },
+        CatalogEntry(BME680.descriptor) { SimulatedBME680(clock: $0, values: $1) },
+        CatalogEntry(VEML7700.descriptor) { SimulatedVEML7700(clock: $0, values: $1) },
+        CatalogEntry(ADS1x15.ads1115Descriptor) { SimulatedADS1x15(model: .ads1115, clock: $0, values: $1) },
+        CatalogEntry(ADS1x15.ads1015Descriptor) { SimulatedADS1x15(model: .ads1015, clock: $0, values: $1) },
+        CatalogEntry(INA219.descriptor) { SimulatedINA219(clock: $0, values: $1) },
+        CatalogEntry(INA226.descriptor) { SimulatedINA226(clock: $0, values: $1) },
         CatalogEntry(RegisterMapDriver.descriptor) { SimulatedRegisterMap(map: RegisterMapDriver.map($0), clock: $1, values: $2) },
     ]
 

@@ -30,6 +30,7 @@ public final class BME280: SensorDriver, @unchecked Sendable {
             ChannelDescriptor(name: "humidity", unit: "%", deviceClass: "humidity", decimals: 2),
             ChannelDescriptor(name: "pressure", unit: "hPa", deviceClass: "pressure", decimals: 2),
         ],
+        identity: ChipIdentity(register: Register.id, expected: [UInt16(chipID)]),
         make: { _ in BME280() }
     )
 

@@ -29,6 +29,8 @@ public final class BMP280: SensorDriver, @unchecked Sendable {
             ChannelDescriptor(name: "temperature", unit: "°C", deviceClass: "temperature", decimals: 2),
             ChannelDescriptor(name: "pressure", unit: "hPa", deviceClass: "pressure", decimals: 2),
         ],
+        // 0x56 and 0x57 are engineering samples (the Linux bmp280 driver accepts them too).
+        identity: ChipIdentity(register: BME280.Register.id, expected: [UInt16(chipID), 0x56, 0x57]),
         make: { _ in BMP280() }
     )
 

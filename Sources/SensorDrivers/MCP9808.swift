@@ -39,6 +39,8 @@ public final class MCP9808: SensorDriver, @unchecked Sendable {
             ChannelDescriptor(name: "temperature", unit: "°C", deviceClass: "temperature", decimals: 4),
         ],
         options: [resolutionOption],
+        identity: ChipIdentity(register: Register.manufacturerID, width: .wordBigEndian, expected: [manufacturerID],
+                               label: "manufacturer id"),
         make: { options in MCP9808(resolution: Resolution(rawValue: options.choice(resolutionOption)) ?? .sixteenth) }
     )
 

@@ -46,6 +46,9 @@ public struct DriverDescriptor: Sendable {
     public var channelsForOptions: @Sendable (DriverOptions) -> [ChannelDescriptor]
     /// The settings a profile may give under the sensor's `options:`, validated there.
     public var options: [DriverOption]
+    /// The register that names the part, if it has one: `sensorgate i2c scan` reads it to
+    /// tell apart parts that share an address.
+    public var identity: ChipIdentity?
     /// Builds a driver instance with the validated options; does no I/O.
     public var make: @Sendable (DriverOptions) -> any SensorDriver
 
@@ -53,6 +56,7 @@ public struct DriverDescriptor: Sendable {
                 defaultInterval: Interval, minimumInterval: Interval, channels: [ChannelDescriptor],
                 options: [DriverOption] = [],
                 channelsForOptions: (@Sendable (DriverOptions) -> [ChannelDescriptor])? = nil,
+                identity: ChipIdentity? = nil,
                 make: @escaping @Sendable (DriverOptions) -> any SensorDriver) {
         self.name = name
         self.part = part
@@ -64,6 +68,7 @@ public struct DriverDescriptor: Sendable {
         self.channels = channels
         self.channelsForOptions = channelsForOptions ?? { _ in channels }
         self.options = options
+        self.identity = identity
         self.make = make
     }
 
@@ -77,7 +82,10 @@ public struct DriverDescriptor: Sendable {
 
 /// An I2C sensor driver. `init` does no I/O; `setUp` checks and configures the part;
 /// `read` performs one measurement and returns one value per channel, in the order
-/// of the descriptor's `channels(for:)` with the options the driver was made with. Both run on the bus worker, never the event loop.
+/// of the descriptor's `channels(for:)` with the options the driver was made with. Both
+/// run on the bus worker, never the event loop.
+/// A part that measures on its own schedule (the SCD4x every 5 or 30 s) returns no values
+/// when it has no sample since the last read: the poll publishes nothing and is not a failure.
 public protocol SensorDriver: AnyObject {
     func setUp(bus: any I2CBus, address: UInt8) throws(I2CError)
     func read(bus: any I2CBus, address: UInt8) throws(I2CError) -> [Double]

@@ -14,6 +14,7 @@ public final class WorkerThread: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var stopping = false
+    private var woken = false
     private var thread: pthread_t?
 
     private final class Body {
@@ -57,11 +58,16 @@ public final class WorkerThread: @unchecked Sendable {
         return true
     }
 
-    /// Sleeps until `deadline` (monotonic); false as soon as ``stop()`` is called.
+    /// Sleeps until `deadline` (monotonic), or until ``wake()``; false as soon as
+    /// ``stop()`` is called.
     public func sleep(until deadline: Timestamp) -> Bool {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while !stopping {
+            if woken {
+                woken = false
+                return true
+            }
             if clock.now() >= deadline { return true }
             var spec = timespec()
             spec.tv_sec = Int(deadline.nanoseconds / 1_000_000_000)
@@ -69,6 +75,15 @@ public final class WorkerThread: @unchecked Sendable {
             pthread_cond_timedwait(condition, mutex, &spec)
         }
         return false
+    }
+
+    /// Ends the current or next ``sleep(until:)`` early (it returns true): work arrived.
+    /// Safe from any thread; a wake before the sleep is not lost.
+    public func wake() {
+        pthread_mutex_lock(mutex)
+        woken = true
+        pthread_cond_signal(condition)
+        pthread_mutex_unlock(mutex)
     }
 
     /// True once ``stop()`` was called.

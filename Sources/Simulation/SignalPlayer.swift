@@ -5,13 +5,14 @@ import SensorgateCore
 /// the gateway's event loop; it only changes pins, as switches do).
 public final class SignalPlayer: @unchecked Sendable {
     public struct Track: Sendable {
-        public var chip: SimulatedGPIOChip
+        /// A simulated gpiochip, or an expander's pins.
+        public var chip: any SimulatedPins
         public var offset: UInt32
         /// Logical signal; the pin is driven to `level != activeLow`.
         public var signal: BinarySignal
         public var activeLow: Bool
 
-        public init(chip: SimulatedGPIOChip, offset: UInt32, signal: BinarySignal, activeLow: Bool) {
+        public init(chip: any SimulatedPins, offset: UInt32, signal: BinarySignal, activeLow: Bool) {
             self.chip = chip
             self.offset = offset
             self.signal = signal

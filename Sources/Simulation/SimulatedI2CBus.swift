@@ -59,8 +59,10 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
 
     private let lock = Mutex()
     private var devices: [UInt8: any SimulatedI2CDevice] = [:]
-    /// Each attached part's register pointer.
-    private var pointers: [UInt8: UInt8] = [:]
+    /// The attached parts that connect parts downstream (multiplexers), by address.
+    private var switches: [UInt8: any SimulatedI2CSwitch] = [:]
+    /// Each part's register pointer, by part (two parts behind a multiplexer may share an address).
+    private var pointers: [ObjectIdentifier: UInt8] = [:]
     private var ring: [Transaction] = []
     private var ringStart = 0
     private var pendingFailures: [I2CError.Code] = []
@@ -77,16 +79,19 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     /// Attaches `device` at `address`, replacing any part already there.
     public func attach(_ device: any SimulatedI2CDevice, at address: UInt8) {
         lock.withLock {
+            if let old = devices[address] { pointers[ObjectIdentifier(old)] = nil }
             devices[address] = device
-            pointers[address] = 0
+            switches[address] = device as? any SimulatedI2CSwitch
+            pointers[ObjectIdentifier(device)] = 0
         }
     }
 
     /// Removes the part at `address`; it NACKs from then on.
     public func detach(address: UInt8) {
         lock.withLock {
+            if let old = devices[address] { pointers[ObjectIdentifier(old)] = nil }
             devices[address] = nil
-            pointers[address] = nil
+            switches[address] = nil
         }
     }
 
@@ -230,13 +235,19 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
                 entry.failure = code
                 return .failure(I2CError(code, bus: number, address: address, "injected fault"))
             }
-            guard let device = devices[address] else {
+            let answering = parts(at: address)
+            guard let device = answering.first else {
                 entry.failure = .nack
                 return .failure(I2CError(.nack, bus: number, address: address, "no device at this address"))
             }
+            guard answering.count == 1 else {
+                entry.failure = .bus
+                return .failure(I2CError(.bus, bus: number, address: address,
+                                         "\(answering.count) parts answer at this address at once (multiplexer channels)"))
+            }
             device.beginTransaction()
-            var pointer = pointers[address] ?? 0
-            defer { pointers[address] = pointer }
+            var pointer = pointers[ObjectIdentifier(device)] ?? 0
+            defer { pointers[ObjectIdentifier(device)] = pointer }
             var bytes: [UInt8] = []
             var reads = false
             for message in messages {
@@ -264,6 +275,14 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
             return .success(bytes)
         }
         return try result.get()
+    }
+
+    /// The parts that answer at `address`: the one attached there and those that
+    /// multiplexers on the bus connect now. Call with the lock held.
+    private func parts(at address: UInt8) -> [any SimulatedI2CDevice] {
+        var found = devices[address].map { [$0] } ?? []
+        for routing in switches.values { found += routing.connectedDevices(at: address) }
+        return found
     }
 
     /// Appends to the log ring; call with the lock held.

@@ -21,6 +21,14 @@ struct Drivers: ParsableCommand {
             print("  interval: \(descriptor.defaultInterval) (minimum \(descriptor.minimumInterval))")
             let channels = descriptor.channels.map { "\($0.name) [\($0.unit)]" }.joined(separator: ", ")
             print("  channels: \(channels)")
+            for variant in Self.optionDependentChannels(descriptor) {
+                let names = variant.channels.map { "\($0.name) [\($0.unit)]" }.joined(separator: ", ")
+                print("  channels with \(variant.option): \(variant.value): \(names)")
+            }
+            if let identity = descriptor.identity {
+                let values = identity.expected.map(identity.format).joined(separator: ", ")
+                print("  identity: \(identity.label) at \(hex(identity.register)): \(values)")
+            }
             if descriptor.options.isEmpty {
                 print("  options: none")
             } else {
@@ -34,7 +42,7 @@ struct Drivers: ParsableCommand {
     }
 
     static func json(_ descriptor: DriverDescriptor) -> JSONText {
-        .object([
+        var pairs: [(String, JSONText)] = [
             ("name", .string(descriptor.name)),
             ("part", .string(descriptor.part)),
             ("summary", .string(descriptor.summary)),
@@ -43,8 +51,38 @@ struct Drivers: ParsableCommand {
             ("default_interval", .string(descriptor.defaultInterval.description)),
             ("minimum_interval", .string(descriptor.minimumInterval.description)),
             ("options", .array(descriptor.options.map(json))),
-            ("channels", .array(descriptor.channels.map { .object([("name", .string($0.name)), ("unit", .string($0.unit))]) })),
-        ])
+            ("channels", .array(descriptor.channels.map(json))),
+            ("channels_by_option", .array(optionDependentChannels(descriptor).map { variant in
+                .object([("option", .string(variant.option)), ("value", .string(variant.value)),
+                         ("channels", .array(variant.channels.map(json)))])
+            })),
+        ]
+        if let identity = descriptor.identity {
+            pairs.append(("identity", .object([
+                ("register", .string(hex(identity.register))),
+                ("width", .string(identity.width == .byte ? "byte" : "word")),
+                ("label", .string(identity.label)),
+                ("values", .array(identity.expected.map { .string(identity.format($0)) })),
+            ])))
+        }
+        return .object(pairs)
+    }
+
+    static func json(_ channel: ChannelDescriptor) -> JSONText {
+        .object([("name", .string(channel.name)), ("unit", .string(channel.unit))])
+    }
+
+    /// The channels a choice option changes: each of its words whose channels differ from
+    /// the default options' (an ADC's `inputs: differential`); empty for most drivers.
+    static func optionDependentChannels(_ descriptor: DriverDescriptor)
+        -> [(option: String, value: String, channels: [ChannelDescriptor])] {
+        descriptor.options.flatMap { option -> [(option: String, value: String, channels: [ChannelDescriptor])] in
+            guard case .choice(let words) = option.kind else { return [] }
+            return words.compactMap { word in
+                let channels = descriptor.channels(for: DriverOptions([option.name: .choice(word)]))
+                return channels == descriptor.channels ? nil : (option.name, word, channels)
+            }
+        }
     }
 
     static func json(_ option: DriverOption) -> JSONText {

@@ -116,4 +116,21 @@ struct CommandLineTests {
         let drivers = try #require(parsed, "not a JSON array of objects")
         #expect(!drivers.isEmpty && drivers.allSatisfy { $0["name"] is String && $0["channels"] is [Any] })
     }
+
+    @Test("drivers lists the channels an option changes: the ADS1115's differential inputs")
+    func optionDependentChannels() throws {
+        let text = try run(TestEnvironment.binary, ["drivers"])
+        #expect(text.output.contains("  channels: a0 [V], a1 [V], a2 [V], a3 [V]\n  channels with inputs: differential: a0_a1 [V], a2_a3 [V]\n"))
+        let result = try run(TestEnvironment.binary, ["drivers", "--json"])
+        let parsed = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]]
+        let drivers = try #require(parsed, "not a JSON array of objects")
+        let ads1115 = try #require(drivers.first { $0["name"] as? String == "ads1115" })
+        let variants = try #require(ads1115["channels_by_option"] as? [[String: Any]])
+        #expect(variants.count == 1)
+        #expect(variants.first?["option"] as? String == "inputs" && variants.first?["value"] as? String == "differential")
+        let names = (variants.first?["channels"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["a0_a1", "a2_a3"])
+        let bme280 = try #require(drivers.first { $0["name"] as? String == "bme280" })
+        #expect((bme280["channels_by_option"] as? [Any])?.isEmpty == true)
+    }
 }

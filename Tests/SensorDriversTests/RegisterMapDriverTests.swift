@@ -207,4 +207,21 @@ struct RegisterMapDriverTests {
         // The generated part rounds to the nearest step, the LM75's truncates: at most one step apart.
         #expect(abs(fromMap[0] - expected[0]) <= 0.5)
     }
+
+    @Test("the declarative INA219 bus voltage reads what the INA219 driver reads, from the same simulated part",
+          arguments: [0.0, 3.3, 5.0, 12.0, 12.345, 24.0])
+    func sameAsINA219Driver(volts: Double) throws {
+        let bus = SimulatedI2CBus(number: 1)
+        bus.attach(SimulatedINA219(values: PhysicalValues(["bus_voltage": volts, "current": 0.5]).provider), at: 0x40)
+        let builtIn = INA219(sleep: { _ in })
+        let declarative = RegisterMapDriver(map: RegisterMap(channels: [ExampleMaps.ina219BusVoltage]))
+        try builtIn.setUp(bus: bus, address: 0x40)
+        try declarative.setUp(bus: bus, address: 0x40)
+        let expected = try builtIn.read(bus: bus, address: 0x40)[0]
+        let value = try declarative.read(bus: bus, address: 0x40)[0]
+        #expect(abs(value - expected) < 1e-9, "declarative \(value) V, INA219 driver \(expected) V")
+        // Both within one 4 mV step of the simulated voltage.
+        #expect(abs(value - volts) <= 0.004)
+    }
 }
+

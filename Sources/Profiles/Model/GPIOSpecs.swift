@@ -24,9 +24,14 @@ public struct GPIOLineSpec: Sendable, Equatable {
     /// `kernel_debounce` (inputs only): debounce done by the kernel's GPIO uAPI v2 (needs
     /// libgpiod 2), in whole microseconds; nil (the default, or `0s`) for none.
     public var kernelDebounce: Interval?
+    /// `expander`: the id of an entry of `expanders:` whose line this is, or nil for a
+    /// kernel GPIO line. On an expander, ``line`` is always an offset (a pin name such as
+    /// `GPA3` is resolved when validating) and ``chip`` is nil.
+    public var expander: String?
 
     public init(chip: String? = nil, line: Line, bias: Bias = .asIs, activeLow: Bool = false, edge: EdgeDetection = .both,
-                kernelDebounce: Interval? = nil) {
+                kernelDebounce: Interval? = nil, expander: String? = nil) {
+        self.expander = expander
         self.chip = chip
         self.line = line
         self.bias = bias

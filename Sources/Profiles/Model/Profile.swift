@@ -13,10 +13,17 @@ public struct Profile: Sendable, Equatable {
     public var inputs: [InputSpec]
     public var sensors: [SensorSpec]
     public var outputs: [OutputSpec]
+    /// Entries of `outputs:` with `pwm:` (a PWM controller's channel) instead of `gpio:`.
+    public var pwmOutputs: [PWMOutputSpec]
+    /// `expanders:`: I2C GPIO expanders and PWM controllers whose lines inputs and outputs use.
+    public var expanders: [ExpanderSpec]
     public var simulation: SimulationSpec
 
     public init(path: String, gateway: GatewaySettings, mqtt: MQTTSettings, inputs: [InputSpec],
-                sensors: [SensorSpec], outputs: [OutputSpec], simulation: SimulationSpec) {
+                sensors: [SensorSpec], outputs: [OutputSpec], pwmOutputs: [PWMOutputSpec] = [],
+                expanders: [ExpanderSpec] = [], simulation: SimulationSpec) {
+        self.pwmOutputs = pwmOutputs
+        self.expanders = expanders
         self.path = path
         self.gateway = gateway
         self.mqtt = mqtt

@@ -8,6 +8,9 @@ public struct SensorSpec: Sendable, Equatable {
     /// `i2c: { bus: 1, address: 0x76 }`; address defaults to the driver's.
     public var bus: Int
     public var address: UInt8
+    /// `i2c.mux`: the TCA9548A channel the part sits behind, or nil when it is directly
+    /// on the bus.
+    public var mux: I2CMuxChannel?
     /// `interval`, default the driver's.
     public var interval: Interval
     /// `options`: the driver's settings the profile gives, each validated against the
@@ -24,13 +27,14 @@ public struct SensorSpec: Sendable, Equatable {
 
     public static let defaultOfflineAfter = 3
 
-    public init(id: String, driver: String, bus: Int, address: UInt8, interval: Interval,
+    public init(id: String, driver: String, bus: Int, address: UInt8, mux: I2CMuxChannel? = nil, interval: Interval,
                 options: DriverOptions = DriverOptions(), channels: [ChannelSpec],
                 qos: QoS? = nil, retain: Bool? = nil, offlineAfter: Int = SensorSpec.defaultOfflineAfter) {
         self.id = id
         self.driver = driver
         self.bus = bus
         self.address = address
+        self.mux = mux
         self.interval = interval
         self.options = options
         self.channels = channels
@@ -38,6 +42,28 @@ public struct SensorSpec: Sendable, Equatable {
         self.retain = retain
         self.offlineAfter = offlineAfter
     }
+}
+
+/// `i2c.mux: { address: 0x70, channel: 3 }`: one downstream channel of a TCA9548A (or
+/// PCA9548A) I2C multiplexer on the sensor's bus.
+public struct I2CMuxChannel: Sendable, Hashable {
+    /// The multiplexer's own address, 0x70...0x77 (A2, A1, A0).
+    public var address: UInt8
+    /// The downstream channel, 0...7.
+    public var channel: Int
+
+    /// The addresses a TCA9548A answers at: `1110 A2 A1 A0`.
+    public static let addresses: ClosedRange<UInt8> = 0x70...0x77
+    /// Its eight downstream channels.
+    public static let channels: ClosedRange<Int> = 0...7
+
+    public init(address: UInt8, channel: Int) {
+        self.address = address
+        self.channel = channel
+    }
+
+    /// The control register value that enables this channel alone.
+    public var controlByte: UInt8 { UInt8(1) << UInt8(channel) }
 }
 
 /// One channel of a sensor and its processing.

@@ -3,9 +3,9 @@ import SensorgateCore
 extension ProfileDecoder {
     static let inputKeys = ["id", "gpio", "debounce", "count", "payload", "qos", "retain",
                             "frequency", "pulse_width", "duty_cycle"]
-    static let inputGPIOKeys = ["chip", "line", "bias", "active_low", "edge", "kernel_debounce"]
+    static let inputGPIOKeys = ["chip", "expander", "line", "bias", "active_low", "edge", "kernel_debounce"]
     static let outputKeys = ["id", "gpio", "initial", "safe"]
-    static let outputGPIOKeys = ["chip", "line", "active_low"]
+    static let outputGPIOKeys = ["chip", "expander", "line", "active_low"]
 
     /// Highest line offset accepted (libgpiod chips have far fewer lines; this catches typos).
     static let maximumLineOffset = 1023
@@ -97,6 +97,10 @@ extension ProfileDecoder {
     }
 
     private func decodeOutput(_ item: Field) -> OutputSpec? {
+        if case .mapping(let pairs) = item.node.value, pairs.contains(where: { $0.key == "pwm" }) {
+            if let output = decodePWMOutput(item) { pwmOutputs.append(output) }
+            return nil
+        }
         guard let entry = validator.mapping(item, keys: Self.outputKeys) else { return nil }
         let id = claimID(entry, kind: .output)
         let gpio = entry.required("gpio", validator).flatMap { decodeGPIO($0, output: true, owner: entry.path, id: id) }
@@ -108,9 +112,13 @@ extension ProfileDecoder {
 
     // MARK: gpio
 
-    private func decodeGPIO(_ field: Field, output: Bool, owner: String, id: String?) -> GPIOLineSpec? {
+    func decodeGPIO(_ field: Field, output: Bool, owner: String, id: String?) -> GPIOLineSpec? {
         let keys = output ? Self.outputGPIOKeys : Self.inputGPIOKeys
         guard let gpio = validator.mapping(field, keys: keys) else { return nil }
+        if let expander = gpio.optional("expander") {
+            return decodeExpanderLine(gpio, expanderField: expander,
+                                      owner: id.map { "\(owner) '\($0)'" } ?? owner)
+        }
         let chip = gpio.optional("chip").flatMap(chip)
         let lineField = gpio.required("line", validator)
         let line = lineField.flatMap(line)
@@ -163,6 +171,91 @@ extension ProfileDecoder {
         return period == .zero ? .none : .period(period)
     }
 
+    /// `gpio: { expander: ioexp, line: 3 }` or `line: GPA3`: a line of an entry of
+    /// `expanders:`, with the options the part can give it.
+    private func decodeExpanderLine(_ gpio: Fields, expanderField: Field, owner: String) -> GPIOLineSpec? {
+        var failed = false
+        if let chip = gpio.optional("chip") {
+            validator.report(at: chip.location, chip.path,
+                             "a line is on a chip or on an expander, not both: remove chip or expander")
+            failed = true
+        }
+        if let debounce = gpio.optional("kernel_debounce") {
+            validator.report(at: debounce.location, debounce.path,
+                             "an expander line has no kernel debounce (the gateway reads the part over I2C): use the input's debounce")
+            failed = true
+        }
+        var driver: ExpanderSpec.Driver?
+        let expander = validator.identifier(expanderField)
+        if let expander {
+            if let known = expanderDrivers[expander], known.isPWM {
+                validator.report(at: expanderField.location, expanderField.path,
+                                 "expander '\(expander)' is a \(known.rawValue), a PWM controller: its channels are outputs with pwm: { expander: \(expander), channel: N }")
+                failed = true
+            } else if let known = expanderDrivers[expander] {
+                driver = known
+            } else {
+                var text = "unknown expander '\(expander)', expected the id of an entry of expanders:"
+                if let kind = entities[expander]?.kind {
+                    text = "'\(expander)' is \(kind == .input ? "an" : "a") \(kind.rawValue), expected the id of an entry of expanders:"
+                } else {
+                    text += DidYouMean.hint(for: expander, among: expanderDrivers.keys.sorted())
+                }
+                validator.report(at: expanderField.location, expanderField.path, text)
+                failed = true
+            }
+        }
+        let lineField = gpio.required("line", validator)
+        var offset: UInt32?
+        if let lineField, let driver { offset = expanderLine(lineField, driver: driver) }
+        var bias = Bias.asIs
+        if let field = gpio.optional("bias"), let value = validator.choice(field, Bias.allCases.map { ($0.rawValue, $0) }) {
+            bias = value
+            if let driver, !driver.biases.contains(value) {
+                let detail = driver == .mcp23017
+                    ? "the MCP23017 has pull-ups only"
+                    : "a \(driver.rawValue) line is always pulled up weakly and has no other bias"
+                validator.expected(Self.orList(driver.biases.map(\.rawValue)) + " on a \(driver.rawValue)", field, detail: detail)
+                failed = true
+            }
+        }
+        let activeLow = gpio.optional("active_low").flatMap(validator.bool)
+        let edge = gpio.optional("edge").flatMap { validator.choice($0, EdgeDetection.allCases.map { ($0.rawValue, $0) }) }
+        guard let expander, let offset, let lineField, !failed else { return nil }
+        let key = LineClaim(expander: expander, offset: offset)
+        let name = driver.map { " (\($0.lineNames[Int(offset)]))" } ?? ""
+        if let first = lineOwners[key] {
+            validator.report(at: lineField.location, lineField.path,
+                             "line \(offset)\(name) of expander '\(expander)' is already used by \(first.owner) at \(first.location)")
+            return nil
+        }
+        lineOwners[key] = (owner, lineField.location)
+        return GPIOLineSpec(line: .offset(offset), bias: bias, activeLow: activeLow ?? false, edge: edge ?? .both,
+                            expander: expander)
+    }
+
+    /// An expander's line: an offset below its line count, or a pin name of its datasheet.
+    private func expanderLine(_ field: Field, driver: ExpanderSpec.Driver) -> UInt32? {
+        let names = driver.lineNames
+        let what = "a line from 0 to \(driver.lineCount - 1) or a pin name \(names[0]) ... \(names[names.count - 1]) of the \(driver.rawValue)"
+        guard let text = field.node.scalarText, !field.node.isNull, !text.isEmpty else {
+            validator.expected(what, field)
+            return nil
+        }
+        if !field.node.isQuoted, let number = NumberSyntax.integer(text) {
+            guard (0..<driver.lineCount).contains(number) else {
+                validator.expected(what, field)
+                return nil
+            }
+            return UInt32(number)
+        }
+        guard let index = names.firstIndex(where: { $0.lowercased() == text.lowercased() }) else {
+            validator.expected(what, field)
+            return nil
+        }
+        return UInt32(index)
+    }
+
     /// `line: 17` is an offset; `line: GPIO17`, `line: pin11` or any quoted text is a line name.
     private func line(_ field: Field) -> GPIOLineSpec.Line? {
         let what = "a line offset from 0 to \(Self.maximumLineOffset) or a line name such as GPIO17"
@@ -210,10 +303,18 @@ extension ProfileDecoder {
         }
         if let first = lineOwners[key] {
             validator.report(at: field.location, field.path,
-                             "\(lineText) of \(Self.describe(key.chip)) is already used by \(first.owner) at \(first.location)")
+                             "\(lineText) of \(Self.describe(key.device)) is already used by \(first.owner) at \(first.location)")
             return
         }
         lineOwners[key] = (owner, field.location)
+    }
+
+    /// A chip as ``describe(_:)-(GPIOChipSelector)`` names it, or `expander 'ioexp'`.
+    static func describe(_ device: LineClaim.Device) -> String {
+        switch device {
+        case .chip(let chip): return describe(chip)
+        case .expander(let id): return "expander '\(id)'"
+        }
     }
 
     /// `gpiochip0`, `chip '/dev/gpio/bank0'` or `the chip labelled 'pinctrl-bcm2711'`.

@@ -16,10 +16,16 @@ extension ProfileDecoder {
 
     func decodeSensors(_ field: Field) -> [SensorSpec] {
         guard let items = validator.sequence(field, what: "a list of sensors") else { return [] }
-        return items.compactMap(decodeSensor)
+        var claims: [I2CAddressClaim] = []
+        let sensors = items.compactMap { decodeSensor($0, claims: &claims) }
+        for (claim, message) in I2CAddressClaim.conflicts(claims) {
+            validator.report(at: claim.location, claim.path, message)
+        }
+        return sensors
     }
 
-    private func decodeSensor(_ item: Field) -> SensorSpec? {
+    /// Decodes one sensor; where it answers on its bus is added to `claims`.
+    private func decodeSensor(_ item: Field, claims: inout [I2CAddressClaim]) -> SensorSpec? {
         guard let entry = validator.mapping(item, keys: Self.sensorKeys) else { return nil }
         let id = claimID(entry, kind: .sensor)
         let driverName = entry.required("driver", validator).flatMap {
@@ -50,16 +56,22 @@ extension ProfileDecoder {
         let offlineAfter = entry.optional("offline_after").flatMap { validator.integer($0, in: 1...100) }
 
         guard let id, let driver, let i2c else { return nil }
+        let address = i2c.address ?? driver.defaultAddress
+        claims.append(I2CAddressClaim(bus: i2c.bus, address: address, mux: i2c.mux, owner: "\(entry.path) '\(id)'",
+                                      path: i2c.place.path, location: i2c.place.location))
         // Channels as written, then the driver's other channels with no processing.
         let remaining = (known?.channels ?? []).filter { channel in !channels.contains { $0.name == channel.name } }
-        return SensorSpec(id: id, driver: driver.name, bus: i2c.bus, address: i2c.address ?? driver.defaultAddress,
+        return SensorSpec(id: id, driver: driver.name, bus: i2c.bus, address: address, mux: i2c.mux,
                           interval: interval ?? driver.defaultInterval, options: options ?? DriverOptions(),
                           channels: channels + remaining.map { ChannelSpec(name: $0.name) }, qos: qos, retain: retain,
                           offlineAfter: offlineAfter ?? SensorSpec.defaultOfflineAfter)
     }
 
-    private func decodeI2C(_ field: Field, driver: DriverDescriptor?) -> (bus: Int, address: UInt8?)? {
-        guard let i2c = validator.mapping(field, keys: ["bus", "address"]) else { return nil }
+    /// `i2c: { bus, address, mux }`; `place` is where an address problem is reported: the
+    /// `address` key, or the mapping when the address is the driver's default.
+    private func decodeI2C(_ field: Field, driver: DriverDescriptor?)
+        -> (bus: Int, address: UInt8?, mux: I2CMuxChannel?, place: Field)? {
+        guard let i2c = validator.mapping(field, keys: ["bus", "address", "mux"]) else { return nil }
         let bus = i2c.required("bus", validator).flatMap { validator.integer($0, in: 0...255) }
         var address: UInt8?
         if let field = i2c.optional("address"), let value = validator.i2cAddress(field) {
@@ -70,9 +82,30 @@ extension ProfileDecoder {
                 address = value
             }
         }
+        let mux = i2c.optional("mux").flatMap(decodeMux)
         guard let bus else { return nil }
         if i2c.contains("address") && address == nil { return nil }
-        return (bus, address)
+        if i2c.contains("mux") && mux == nil { return nil }
+        return (bus, address, mux, i2c.optional("address") ?? field)
+    }
+
+    /// `mux: { address: 0x70, channel: 3 }`: a TCA9548A channel.
+    private func decodeMux(_ field: Field) -> I2CMuxChannel? {
+        guard let mux = validator.mapping(field, keys: ["address", "channel"],
+                                          what: "a mapping such as { address: 0x70, channel: 3 }") else { return nil }
+        var address: UInt8?
+        if let field = mux.required("address", validator), let value = validator.i2cAddress(field) {
+            if I2CMuxChannel.addresses.contains(value) {
+                address = value
+            } else {
+                validator.expected("a TCA9548A address from 0x70 to 0x77 (1110 A2 A1 A0)", field)
+            }
+        }
+        let channel = mux.required("channel", validator).flatMap {
+            validator.integer($0, in: I2CMuxChannel.channels)
+        }
+        guard let address, let channel else { return nil }
+        return I2CMuxChannel(address: address, channel: channel)
     }
 
     // MARK: channels

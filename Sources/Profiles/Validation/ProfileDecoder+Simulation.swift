@@ -24,7 +24,7 @@ extension ProfileDecoder {
         }
         var spec = SimulationSpec()
         var failed = false
-        lazy var knownIDs = entities.filter { $0.value.kind != .output }.keys.sorted() + ["seed"]
+        lazy var knownIDs = entities.filter { $0.value.kind != .output && $0.value.kind != .expander }.keys.sorted() + ["seed"]
         var suggestionsLeft = Self.maximumIDSuggestions
         for pair in pairs {
             let entry = Field(node: pair.value, path: KeyPath.child(field.path, pair.key))
@@ -50,6 +50,10 @@ extension ProfileDecoder {
             case .output?:
                 validator.report(at: pair.keyLocation, field.path,
                                  "'\(KeyPath.shown(pair.key))' is an output; outputs follow commands and are not simulated")
+                failed = true
+            case .expander?:
+                validator.report(at: pair.keyLocation, field.path,
+                                 "'\(KeyPath.shown(pair.key))' is an expander; give its inputs signals by their own ids")
                 failed = true
             case nil:
                 var text = "unknown id '\(KeyPath.shown(pair.key))', expected an input id, a sensor id or seed"

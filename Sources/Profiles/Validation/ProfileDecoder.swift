@@ -10,7 +10,7 @@ final class ProfileDecoder {
 
     /// What an id names, for duplicate checks and `simulation:` references.
     enum EntityKind: String {
-        case input, sensor, output
+        case input, sensor, output, expander
     }
 
     struct Entity {
@@ -29,8 +29,16 @@ final class ProfileDecoder {
     /// Decoded sensors' drivers and their channels with the sensor's options, by sensor id
     /// (nil when the driver is unknown).
     var sensorChannels: [String: SensorChannelNames?] = [:]
+    /// Decoded expanders' parts, by expander id, for the lines inputs and outputs take on them.
+    var expanderDrivers: [String: ExpanderSpec.Driver] = [:]
+    /// PWM controllers' periods at their frequency, by expander id.
+    var expanderPeriods: [String: Interval] = [:]
+    /// Where each expander answers, for the address checks against sensors.
+    var expanderClaims: [I2CAddressClaim] = []
+    /// Outputs with `pwm:`, decoded with the others.
+    var pwmOutputs: [PWMOutputSpec] = []
 
-    static let rootKeys = ["gateway", "mqtt", "inputs", "sensors", "outputs", "simulation"]
+    static let rootKeys = ["gateway", "mqtt", "expanders", "inputs", "sensors", "outputs", "simulation"]
 
     /// Ids that would clash with the gateway's own topic levels `<prefix>/status` and `<prefix>/error`.
     static let reservedIDs = ["status", "error"]
@@ -50,8 +58,11 @@ final class ProfileDecoder {
         let gateway = top.required("gateway", validator).flatMap(decodeGateway)
         lineResolver = LineResolver(board: gateway?.board.flatMap(BoardPreset.named))
         let mqtt = decodeMQTT(top.optional("mqtt"), gatewayID: gateway?.id)
+        // Before inputs and outputs, which take lines on them.
+        let expanders = top.optional("expanders").map(decodeExpanders) ?? []
         let inputs = top.optional("inputs").map(decodeInputs) ?? []
         let sensors = top.optional("sensors").map(decodeSensors) ?? []
+        checkExpanderAddresses(against: sensors)
         let outputs = top.optional("outputs").map(decodeOutputs) ?? []
         if !["inputs", "sensors", "outputs"].contains(where: { hasEntries(top.optional($0)) }) {
             validator.report(at: top.location, "",
@@ -61,7 +72,7 @@ final class ProfileDecoder {
 
         guard validator.diagnostics.isEmpty, let gateway, let mqtt, let simulation else { return nil }
         return Profile(path: path, gateway: gateway, mqtt: mqtt, inputs: inputs, sensors: sensors,
-                       outputs: outputs, simulation: simulation)
+                       outputs: outputs, pwmOutputs: pwmOutputs, expanders: expanders, simulation: simulation)
     }
 
     /// True unless the field is absent or an empty list (a wrong type was reported elsewhere).

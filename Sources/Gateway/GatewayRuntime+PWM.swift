@@ -1,0 +1,98 @@
+import Logging
+import MQTT
+import Profiles
+import SensorDrivers
+import SensorgateCore
+
+/// A PWM output: a channel of a ``PWMController`` and the duty cycle it was last set to.
+final class PWMOutput {
+    let spec: PWMOutputSpec
+    let controller: PWMController
+    let topic: String
+    var duty: Double
+
+    init(spec: PWMOutputSpec, controller: PWMController, topic: String, duty: Double) {
+        self.spec = spec
+        self.controller = controller
+        self.topic = topic
+        self.duty = duty
+    }
+}
+
+extension GatewayRuntime {
+    /// Sets up every PWM controller with its outputs' `initial` settings (validated against
+    /// the controller's period, so they are in range).
+    func startPWM() throws(GatewayError) {
+        for spec in profile.expanders where spec.driver.isPWM {
+            let bus: any I2CBus
+            do {
+                bus = try hardware.bus(spec.bus)
+            } catch {
+                throw GatewayError("expander '\(spec.id)': \(error)")
+            }
+            let controller = PWMController(spec: spec, bus: bus)
+            var initial: [Int: Int] = [:]
+            var outputs: [PWMOutput] = []
+            for output in profile.pwmOutputs where output.expander == spec.id {
+                let duty: Double
+                switch output.duty(of: output.initial, period: controller.period) {
+                case .success(let value): duty = value
+                case .failure(let error): throw GatewayError("output '\(output.id)': initial: \(error)")
+                }
+                initial[output.channel] = PCA9685.count(duty: duty)
+                outputs.append(PWMOutput(spec: output, controller: controller, topic: topics.state(output.id), duty: duty))
+            }
+            do {
+                try controller.open(initial: initial)
+            } catch {
+                throw GatewayError("expander '\(spec.id)': setting up the pca9685 failed: \(error)")
+            }
+            controller.onTrouble = { [unowned self] message, recovered in
+                loop.execute { self.expanderTrouble(message, recovered: recovered) }
+            }
+            pwmControllers.append(controller)
+            pwmOutputs += outputs
+        }
+        let now = loop.now()
+        for output in pwmOutputs { publishPWM(output, at: now) }
+    }
+
+    /// A command on a PWM output's `<prefix>/<id>/set`: a duty cycle or a pulse width.
+    func received(_ message: IncomingMessage, for output: PWMOutput) {
+        let level: PWMOutputSpec.Level
+        switch PWMCommand.parse(String(decoding: message.payload, as: UTF8.self)) {
+        case .set(let asked): level = asked
+        case .invalid(let reason):
+            rejectCommand(message, reason)
+            return
+        }
+        switch output.spec.duty(of: level, period: output.controller.period) {
+        case .success(let duty): drive(output, duty: duty)
+        case .failure(let error): rejectCommand(message, error.description)
+        }
+    }
+
+    private func drive(_ output: PWMOutput, duty: Double) {
+        output.controller.set(channel: output.spec.channel, count: PCA9685.count(duty: duty))
+        output.duty = duty
+        publishPWM(output, at: loop.now())
+    }
+
+    /// At shutdown: every PWM output to its `safe` setting, written before the controllers stop.
+    func stopPWM() {
+        for output in pwmOutputs {
+            guard case .success(let safe) = output.spec.duty(of: output.spec.safe, period: output.controller.period),
+                  safe != output.duty else { continue }
+            drive(output, duty: safe)
+        }
+        for controller in pwmControllers { controller.stop() }
+    }
+
+    /// `{"value": 7.5, "unit": "%", ...}`, retained like the other outputs' states.
+    private func publishPWM(_ output: PWMOutput, at time: Timestamp) {
+        guard let seq = sequence.next() else { return }
+        let duty = (output.duty * 1000).rounded() / 1000
+        let payload = encoder.state(.number(duty), unit: "%", utc: utcNanoseconds(time), seq: seq)
+        publish(topic: output.topic, payload: payload, qos: Int32(profile.mqtt.qos.rawValue), retain: true)
+    }
+}
