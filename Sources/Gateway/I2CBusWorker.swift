@@ -55,10 +55,7 @@ final class I2CBusWorker: @unchecked Sendable {
         self.bus = bus
         let now = clock.now()
         let buses = MuxSelection.buses(for: sensors.map(\.mux), on: bus)
-        self.jobs = zip(sensors, buses).map { sensor, selected in
-            Job(sensor: sensor, bus: selected, due: now,
-                slot: now + Self.phase(interval: sensor.interval, bus: bus.number) - sensor.interval)
-        }
+        self.jobs = zip(sensors, buses).map { Job(sensor: $0, bus: $1, due: now, slot: now) }
         self.clock = clock
         self.deliver = deliver
         self.thread = WorkerThread(clock: clock)
@@ -74,18 +71,6 @@ final class I2CBusWorker: @unchecked Sendable {
 
     /// How late the polls started behind their deadlines; read after ``stop()``.
     var pollLateness: PollLateness { lateness }
-
-    /// Where on its interval the grid of a part on bus `bus` lies, after its first poll
-    /// (which is at once). The parts of one bus share their grid, so one wake-up of the
-    /// worker polls them back to back (a wake-up costs more than a simulated poll, and the
-    /// bus is serial anyway); each bus is shifted by a fraction of the interval of its own,
-    /// so that the buses' threads do not all wake at the same instant and compete for the
-    /// cores, the event loop and the broker connection.
-    static func phase(interval: Interval, bus: Int) -> Interval {
-        // The golden ratio's fraction spreads bus numbers 0, 1, 2 ... evenly over [0, 1).
-        let fraction = (Double(bus) * 0.618_033_988_75).truncatingRemainder(dividingBy: 1)
-        return Interval(nanoseconds: Int64(Double(interval.nanoseconds) * fraction))
-    }
 
     /// The wait before setup attempt `retry` + 1 of a part that is not answering:
     /// 1 s, 2 s, 4 s ... doubling up to ``longestRetryDelay``.

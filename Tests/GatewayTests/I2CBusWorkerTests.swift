@@ -70,11 +70,10 @@ struct I2CBusWorkerTests {
         let back = try #require(readings.first { $0 > failures.last! })
         let wait = (back - failures.last!).nanoseconds / 1_000_000
         #expect(wait >= 950 && wait < 1_300, "first reading \(wait) ms after the last failure")
-        // Then on the 100 ms grid from the start, shifted by the bus's phase.
+        // Then on the 100 ms grid from the start.
         let after = readings.filter { $0 > back }
         #expect(after.count >= 5)
-        let phase = I2CBusWorker.phase(interval: .milliseconds(100), bus: bus.number)
-        let offsets = after.map { (($0 - start - phase).nanoseconds / 1_000_000) % 100 }
+        let offsets = after.map { (($0 - start).nanoseconds / 1_000_000) % 100 }
         #expect(offsets.allSatisfy { $0 < 50 }, "ms past a grid point: \(offsets)")
     }
 }

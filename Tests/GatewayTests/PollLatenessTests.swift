@@ -44,16 +44,3 @@ struct PollLatenessTests {
     }
 }
 
-@Suite("Poll phase of a bus")
-struct PollPhaseTests {
-    @Test("each bus's grid is shifted by its own fraction of the interval, within the interval")
-    func phases() {
-        let interval = Interval.seconds(1)
-        let phases = (0..<9).map { I2CBusWorker.phase(interval: interval, bus: $0).nanoseconds }
-        #expect(phases[0] == 0)
-        #expect(phases.allSatisfy { (0..<1_000_000_000).contains($0) })
-        // Nine buses land at least 50 ms apart from each other: no two workers wake together.
-        let sorted = phases.sorted()
-        #expect(zip(sorted.dropFirst(), sorted).allSatisfy { $0 - $1 >= 50_000_000 }, "\(sorted)")
-    }
-}
