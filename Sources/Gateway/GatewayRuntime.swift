@@ -147,7 +147,15 @@ final class GatewayRuntime: @unchecked Sendable {
         shuttingDown = true
         logger.info("stopping: flushing \(mqtt.backlog) pending messages")
         hardware.stop()
-        for worker in workers { worker.stop() }
+        var lateness = PollLateness()
+        for worker in workers {
+            worker.stop()
+            logger.debug("\(worker.pollLateness.summary(on: "bus \(worker.bus.number)"))")
+            lateness.merge(worker.pollLateness)
+        }
+        if !workers.isEmpty {
+            logger.info("\(lateness.summary(on: workers.count == 1 ? "1 bus" : "\(workers.count) buses"))")
+        }
         // Nothing may follow `offline`: periods and windows still open are not published.
         for input in inputs { input.timer.arm(nil, on: loop) {} }
         for sensor in sensors { sensor.timer.arm(nil, on: loop) {} }

@@ -47,6 +47,8 @@ final class I2CBusWorker: @unchecked Sendable {
     private let clock: any MonotonicClock
     private let deliver: @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void
     private let thread: WorkerThread
+    /// Written by the worker's thread only; read once it has stopped.
+    private var lateness = PollLateness()
 
     init(bus: any I2CBus, sensors: [Sensor], clock: any MonotonicClock,
          deliver: @escaping @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void) {
@@ -67,6 +69,9 @@ final class I2CBusWorker: @unchecked Sendable {
     /// Stops after the transaction under way, and waits for the thread.
     func stop() { thread.stop() }
 
+    /// How late the polls started behind their deadlines; read after ``stop()``.
+    var pollLateness: PollLateness { lateness }
+
     /// The wait before setup attempt `retry` + 1 of a part that is not answering:
     /// 1 s, 2 s, 4 s ... doubling up to ``longestRetryDelay``.
     static func retryDelay(after retry: Int) -> Interval {
@@ -78,6 +83,7 @@ final class I2CBusWorker: @unchecked Sendable {
         while true {
             guard let index = jobs.indices.min(by: { jobs[$0].due < jobs[$1].due }) else { return }
             if !thread.sleep(until: jobs[index].due) { return }
+            if jobs[index].ready { lateness.record(clock.now() - jobs[index].due) }
             poll(&jobs[index])
         }
     }

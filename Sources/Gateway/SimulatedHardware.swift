@@ -108,7 +108,7 @@ final class SimulatedHardware: GatewayHardware {
             // The part's conversions run on the system clock: the bus worker and the
             // drivers' waits do too, whatever clock moves the GPIO signals.
             let partClock = SystemClock()
-            let device = entry.simulate(partClock) { source.value(channel: $0) }
+            let device = entry.simulateWithOptions(sensor.options, partClock) { source.value(channel: $0) }
             var part: any SimulatedI2CDevice = device
             if let outage = profile.simulation.outages[sensor.id] {
                 // `from` counts from now: the gateway starts right after its hardware is built.

@@ -37,7 +37,9 @@ public struct I2CIdentification: Sendable, Equatable {
     public static func identify(address: UInt8, bus: any I2CBus, drivers: [DriverDescriptor]) -> I2CIdentification {
         var reads: [ChipIdentity.Width: [UInt8: Result<UInt16, I2CError>]] = [:]
         var candidates: [Candidate] = []
-        for driver in drivers where driver.allowedAddresses.contains(address) {
+        // A driver that is nothing without its options (the declarative `registers`, which
+        // allows any address) names no part: it would be a candidate everywhere.
+        for driver in drivers where driver.allowedAddresses.contains(address) && !driver.options.contains(where: \.isRequired) {
             var verdict = Verdict.possible
             if let identity = driver.identity {
                 let outcome: Result<UInt16, I2CError>

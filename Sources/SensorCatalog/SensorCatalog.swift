@@ -8,12 +8,26 @@ public struct CatalogEntry: Sendable {
     public typealias Simulator = @Sendable (_ clock: any MonotonicClock,
                                             _ values: @escaping @Sendable (String) -> Double?) -> any SimulatedI2CDevice
 
+    /// Makes the simulated part of a sensor with `options`: a part the options describe
+    /// (a declarative register map) is generated from them.
+    public typealias ConfiguredSimulator = @Sendable (_ options: DriverOptions, _ clock: any MonotonicClock,
+                                                      _ values: @escaping @Sendable (String) -> Double?) -> any SimulatedI2CDevice
+
     public var driver: DriverDescriptor
+    /// The simulated part with the default options.
     public var simulate: Simulator
+    public var simulateWithOptions: ConfiguredSimulator
 
     public init(_ driver: DriverDescriptor, simulate: @escaping Simulator) {
         self.driver = driver
         self.simulate = simulate
+        self.simulateWithOptions = { _, clock, values in simulate(clock, values) }
+    }
+
+    public init(_ driver: DriverDescriptor, simulateWithOptions: @escaping ConfiguredSimulator) {
+        self.driver = driver
+        self.simulate = { clock, values in simulateWithOptions(DriverOptions(), clock, values) }
+        self.simulateWithOptions = simulateWithOptions
     }
 }
 
@@ -44,6 +58,7 @@ public enum SensorCatalog {
         CatalogEntry(ADS1x15.ads1015Descriptor) { SimulatedADS1x15(model: .ads1015, clock: $0, values: $1) },
         CatalogEntry(INA219.descriptor) { SimulatedINA219(clock: $0, values: $1) },
         CatalogEntry(INA226.descriptor) { SimulatedINA226(clock: $0, values: $1) },
+        CatalogEntry(RegisterMapDriver.descriptor) { SimulatedRegisterMap(map: RegisterMapDriver.map($0), clock: $1, values: $2) },
     ]
 
     /// Every driver's descriptor, in catalog order.

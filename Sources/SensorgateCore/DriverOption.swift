@@ -16,6 +16,12 @@ public struct DriverOption: Sendable, Equatable {
         case duration(ClosedRange<Interval>)
         /// `true` or `false`.
         case boolean
+        /// A list of register writes (`{ register, value, width, byte_order }`): a
+        /// declarative part's setup, see ``RegisterMap``.
+        case registerWrites
+        /// A list of register channels (`{ name, register, width, ... }`), at least one:
+        /// what a declarative part measures, see ``RegisterMap``.
+        case registerChannels
     }
 
     /// The key under `options:`, e.g. `repeatability`.
@@ -25,12 +31,17 @@ public struct DriverOption: Sendable, Equatable {
     public var defaultValue: DriverOptionValue
     /// One line: what the option changes on the part.
     public var meaning: String
+    /// Whether a profile must give the option: a driver that is nothing without it (a
+    /// declarative part's channels). Its ``defaultValue`` is then an example, what
+    /// `sensorgate drivers` shows and the catalog's own checks run with.
+    public var isRequired: Bool
 
-    public init(name: String, kind: Kind, defaultValue: DriverOptionValue, meaning: String) {
+    public init(name: String, kind: Kind, defaultValue: DriverOptionValue, meaning: String, isRequired: Bool = false) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.meaning = meaning
+        self.isRequired = isRequired
     }
 
     /// Whether `value` is of this option's kind and within its range.
@@ -41,6 +52,8 @@ public struct DriverOption: Sendable, Equatable {
         case (.number(let range), .number(let number)): range.contains(number)
         case (.duration(let range), .duration(let interval)): range.contains(interval)
         case (.boolean, .boolean): true
+        case (.registerWrites, .registerWrites): true
+        case (.registerChannels, .registerChannels(let channels)): !channels.isEmpty
         default: false
         }
     }
@@ -55,6 +68,8 @@ extension DriverOption.Kind: CustomStringConvertible {
         case .number(let range): "number \(range.lowerBound)...\(range.upperBound)"
         case .duration(let range): "duration \(range.lowerBound)...\(range.upperBound)"
         case .boolean: "boolean"
+        case .registerWrites: "list of register writes"
+        case .registerChannels: "list of register channels"
         }
     }
 }
@@ -66,8 +81,11 @@ public enum DriverOptionValue: Sendable, Equatable, CustomStringConvertible {
     case number(Double)
     case duration(Interval)
     case boolean(Bool)
+    case registerWrites([RegisterMap.Write])
+    case registerChannels([RegisterMap.Channel])
 
-    /// As a profile writes it: `high`, `4`, `0.5`, `20ms`, `false`.
+    /// As a profile writes it: `high`, `4`, `0.5`, `20ms`, `false`; a register list as
+    /// a summary (`2 writes`, `[temperature, humidity]`).
     public var description: String {
         switch self {
         case .choice(let word): word
@@ -75,6 +93,8 @@ public enum DriverOptionValue: Sendable, Equatable, CustomStringConvertible {
         case .number(let number): String(number)
         case .duration(let interval): interval.description
         case .boolean(let flag): flag ? "true" : "false"
+        case .registerWrites(let writes): writes.count == 1 ? "1 write" : "\(writes.count) writes"
+        case .registerChannels(let channels): "[" + channels.map(\.name).joined(separator: ", ") + "]"
         }
     }
 }
@@ -120,6 +140,20 @@ public struct DriverOptions: Sendable, Equatable {
         if case .number(let number) = value(of: option) { return number }
         if case .number(let number) = option.defaultValue { return number }
         return 0
+    }
+
+    /// The writes of a `.registerWrites` option (the default if the value is of another kind).
+    public func registerWrites(_ option: DriverOption) -> [RegisterMap.Write] {
+        if case .registerWrites(let writes) = value(of: option) { return writes }
+        if case .registerWrites(let writes) = option.defaultValue { return writes }
+        return []
+    }
+
+    /// The channels of a `.registerChannels` option (the default if the value is of another kind).
+    public func registerChannels(_ option: DriverOption) -> [RegisterMap.Channel] {
+        if case .registerChannels(let channels) = value(of: option) { return channels }
+        if case .registerChannels(let channels) = option.defaultValue { return channels }
+        return []
     }
 
     /// The value of a `.duration` option (the default if the value is of another kind).

@@ -31,6 +31,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory for the broker's config and log (default: in the run's temporary directory).", valueName: "DIR"))
     var brokerDir: String?
 
+    @Flag(name: .long, help: "Run only the scale measurements: CPU and memory with 1,000 channels at 1 Hz, poll lateness with 100 sensors.")
+    var scale = false
+
     @Flag(name: .long, help: "Keep the temporary directory (profiles, gateway logs) even when every measurement succeeded.")
     var keepFiles = false
 
@@ -64,7 +67,7 @@ struct BenchCommand: ParsableCommand {
         let signalSources = Self.stopChildrenOnSignals(workDirectory: work)
         defer { withExtendedLifetime(signalSources) {} }
 
-        let mode = quick ? "quick" : "full"
+        let mode = (quick ? "quick" : "full") + (scale ? ", scale only" : "")
         log("\(mode) run; sensorgate: \(sensorgate); scratch: \(work)")
         let results = BenchResults()
         do {
@@ -79,17 +82,22 @@ struct BenchCommand: ParsableCommand {
         let context = BenchContext(quick: quick, broker: broker, sensorgate: sensorgate, workDirectory: work,
                                    logger: Logger(label: "sensorgate-bench"))
         let started = BenchClock.monotonicNanoseconds()
-        let latency = LatencyMeasurement(context: context)
-        step("latency, sensorgate", results) { () throws(BenchError) in try latency.gateway(results) }
-        step("latency, raw baseline", results) { () throws(BenchError) in try latency.baseline(results) }
-        let throughput = ThroughputMeasurement(context: context)
-        throughput.run(qos: 0, results)
-        throughput.run(qos: 1, results)
-        step("idle", results) { () throws(BenchError) in try IdleMeasurement(context: context).run(results) }
-        let startup = StartupMeasurement(context: context)
-        step("exec to first publish", results) { () throws(BenchError) in try startup.run(results) }
-        step("exec to first publish, 100 sensors", results) { () throws(BenchError) in try startup.runHundred(results) }
-        PipelineMeasurement(context: context).run(results)
+        if !scale {
+            let latency = LatencyMeasurement(context: context)
+            step("latency, sensorgate", results) { () throws(BenchError) in try latency.gateway(results) }
+            step("latency, raw baseline", results) { () throws(BenchError) in try latency.baseline(results) }
+            let throughput = ThroughputMeasurement(context: context)
+            throughput.run(qos: 0, results)
+            throughput.run(qos: 1, results)
+            step("idle", results) { () throws(BenchError) in try IdleMeasurement(context: context).run(results) }
+            let startup = StartupMeasurement(context: context)
+            step("exec to first publish", results) { () throws(BenchError) in try startup.run(results) }
+            step("exec to first publish, 100 sensors", results) { () throws(BenchError) in try startup.runHundred(results) }
+            PipelineMeasurement(context: context).run(results)
+        }
+        let atScale = ScaleMeasurement(context: context)
+        step("1000 channels", results) { () throws(BenchError) in try atScale.run(results) }
+        step("poll lateness, 100 sensors", results) { () throws(BenchError) in try atScale.runLateness(results) }
 
         let report = Report(results: results, mode: mode)
         report.addDerived()

@@ -47,4 +47,35 @@ enum BenchProfiles {
         let pair = index / 2
         return pair == 0 ? 1 : pair + 2
     }
+
+    /// The buses of the scale profile: 1...9.
+    static let scaleBuses = 9
+
+    /// `sensors` single-channel declarative parts at 1 Hz (an LM75-style 16-bit
+    /// temperature register each), dealt round-robin over buses 1...9 at addresses
+    /// 0x08, 0x09, ... (at most 112 a bus: 1,008 in all), each with a random walk to
+    /// simulate. No filters: every reading is published.
+    static func scale(id: String, sensors: Int) -> String {
+        var text = """
+            # sensorgate-bench: \(sensors) declarative single-channel sensors at 1 Hz on \(scaleBuses) simulated buses
+            gateway:
+              id: \(id)
+            mqtt:
+              qos: 0
+            sensors:
+
+            """
+        let channel = "{ name: temperature, register: 0x00, width: 16, signed: true, mask: 0xFF80, shift: 7, scale: 0.5, unit: °C }"
+        for index in 0..<sensors {
+            let address = 0x08 + index / scaleBuses
+            text += "  - { id: s\(index + 1), driver: registers, i2c: { bus: \(index % scaleBuses + 1), address: \(address) }, "
+                + "interval: 1s, options: { channels: [ \(channel) ] } }\n"
+        }
+        text += "simulation:\n"
+        for index in 0..<sensors {
+            text += "  s\(index + 1): { temperature: { walk: { start: 21, step: 0.5, min: 10, max: 40 } } }\n"
+        }
+        return text
+    }
 }
+

@@ -54,6 +54,9 @@ struct Report {
         /// Whether the target is met, given (sensorgate, ratio): nil when that cannot be
         /// told (no baseline); the closure is nil when the figure has no target.
         var met: ((Double, Double?) -> Bool?)?
+        /// The target's bound, for a figure with no baseline: the ratio column shows the
+        /// figure over it (below 1 is within the target).
+        var limit: Double? = nil
     }
 
     var rows: [Row] {
@@ -77,6 +80,13 @@ struct Report {
                 decimals: 1, target: "<= 100 ms", met: { value, _ in value <= 100 }),
             Row(figure: "  with 100 sensors (ms)", sensorgate: r.number("startup_100_sensors_ms"), baseline: nil,
                 decimals: 1, target: "-", met: nil),
+            Row(figure: "1000 channels CPU (%)", sensorgate: r.number("channels_1000_cpu_percent"), baseline: nil,
+                decimals: 2, target: "<= 3 %", met: { value, _ in value <= 3 }, limit: 3),
+            Row(figure: "1000 channels RSS (MB)", sensorgate: r.number("channels_1000_rss_mb"), baseline: nil,
+                decimals: 1, target: "<= 20 MB", met: { value, _ in value <= 20 }, limit: 20),
+            Row(figure: "poll lateness p99, 100 (ms)", sensorgate: r.number("poll_lateness_p99_ms"),
+                baseline: r.number("baseline_poll_lateness_p99_ms"),
+                decimals: 3, target: "<= 2 ms", met: { value, _ in value <= 2 }, limit: 2),
             Row(figure: "pipeline (readings/s)", sensorgate: r.number("pipeline_per_s"), baseline: nil,
                 decimals: 0, target: ">= 2M/s", met: { value, _ in value >= 2_000_000 }),
         ]
@@ -88,6 +98,9 @@ struct Report {
         results.set("latency_p99_ratio", results.ratio("latency_p99_us", "baseline_latency_p99_us"))
         results.set("qos0_ratio", results.ratio("qos0_per_s", "baseline_qos0_per_s"))
         results.set("qos1_ratio", results.ratio("qos1_per_s", "baseline_qos1_per_s"))
+        for (key, limit) in [("channels_1000_cpu_percent", 3.0), ("channels_1000_rss_mb", 20), ("poll_lateness_p99_ms", 2)] {
+            results.set(key + "_target_ratio", results.number(key).map { $0 / limit })
+        }
     }
 
     var table: String {
@@ -101,7 +114,7 @@ struct Report {
         lines.append(pad("figure", 28, left: true) + pad("sensorgate", 14) + pad("baseline", 14) + pad("ratio", 8)
                      + "   " + pad("target", 14, left: true) + "met")
         for row in rows {
-            let ratio = row.sensorgate.flatMap { value in row.baseline.flatMap { $0 != 0 ? value / $0 : nil } }
+            let ratio = row.sensorgate.flatMap { value in (row.baseline ?? row.limit).flatMap { $0 != 0 ? value / $0 : nil } }
             let met: String
             if let check = row.met, let value = row.sensorgate, let verdict = check(value, ratio) {
                 met = verdict ? "yes" : "no"
@@ -131,6 +144,17 @@ struct Report {
                 note += "; CPU by schedstat \(Format.fixed(precise, 4)) %"
             }
             notes.append(note)
+        }
+        if let rate = results.number("channels_1000_messages_per_s") {
+            var note = "1000 channels: \(Format.fixed(rate, 0)) msgs/s published during the window"
+            if let peak = results.number("channels_1000_rss_peak_mb") { note += ", peak RSS \(Format.fixed(peak, 1)) MB" }
+            if let precise = results.number("channels_1000_cpu_percent_schedstat") { note += ", CPU by schedstat \(Format.fixed(precise, 3)) %" }
+            if let late = results.number("channels_1000_poll_lateness_p99_ms") { note += ", poll lateness p99 \(Format.fixed(late, 3)) ms" }
+            notes.append(note)
+        }
+        if results.number("channels_1000_cpu_percent") != nil || results.number("poll_lateness_p99_ms") != nil {
+            notes.append("ratio: to the raw baseline where there is one (poll lateness: a bare timer thread in the same window), "
+                         + "else to the target's bound (below 1 meets it)")
         }
         if !notes.isEmpty { lines.append(""); lines.append(contentsOf: notes) }
         if !results.errors.isEmpty {
@@ -164,5 +188,6 @@ struct Report {
         "latency_p50_us", "latency_p99_us", "baseline_latency_p50_us", "baseline_latency_p99_us",
         "qos0_per_s", "baseline_qos0_per_s", "qos1_per_s", "baseline_qos1_per_s",
         "idle_rss_mb", "idle_cpu_percent", "startup_ms", "pipeline_per_s",
+        "channels_1000_cpu_percent", "channels_1000_rss_mb", "poll_lateness_p99_ms",
     ]
 }

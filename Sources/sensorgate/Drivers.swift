@@ -34,7 +34,8 @@ struct Drivers: ParsableCommand {
             } else {
                 print("  options:")
                 for option in descriptor.options {
-                    print("    \(option.name): \(option.kind), default \(option.defaultValue): \(option.meaning)")
+                    let given = option.isRequired ? "required, e.g." : "default"
+                    print("    \(option.name): \(option.kind), \(given) \(option.defaultValue): \(option.meaning)")
                 }
             }
         }
@@ -98,7 +99,12 @@ struct Drivers: ParsableCommand {
                       ("max", .string(range.upperBound.description))]
         case .boolean:
             pairs += [("kind", .string("boolean"))]
+        case .registerWrites:
+            pairs += [("kind", .string("register_writes"))]
+        case .registerChannels:
+            pairs += [("kind", .string("register_channels"))]
         }
+        if option.isRequired { pairs += [("required", .boolean(true))] }
         let defaultValue: JSONText
         switch option.defaultValue {
         case .choice(let word): defaultValue = .string(word)
@@ -106,6 +112,7 @@ struct Drivers: ParsableCommand {
         case .number(let value): defaultValue = .number(value)
         case .duration(let interval): defaultValue = .string(interval.description)
         case .boolean(let flag): defaultValue = .boolean(flag)
+        case .registerWrites, .registerChannels: defaultValue = .string(option.defaultValue.description)
         }
         return .object(pairs + [("default", defaultValue), ("meaning", .string(option.meaning))])
     }

@@ -92,6 +92,14 @@ struct I2CIdentificationTests {
         // Nothing answers at 0x76: the scan does not list it, so no identification runs.
         #expect(!I2CScanner.scan(bus: bus).contains(0x76))
     }
+
+    @Test("the declarative driver, which allows every address, is never a candidate of a scan")
+    func declarativeDriverIsNoCandidate() {
+        let bus = SimulatedI2CBus()
+        bus.attach(SimulatedLM75 { _ in 21 }, at: 0x48)
+        let result = I2CIdentification.identify(address: 0x48, bus: bus, drivers: [LM75.descriptor, RegisterMapDriver.descriptor])
+        #expect(result.candidates.map(\.driver) == ["lm75"])
+    }
 }
 
 /// Shorthand for `(kind, written bytes)` of a logged transaction.

@@ -26,7 +26,20 @@ extension ProfileDecoder {
             }
             given[option.name] = value
         }
+        for option in driver.options where option.isRequired && !pairs.contains(where: { $0.key == option.name }) {
+            validator.report(at: field.location, field.path, "missing required option '\(option.name)' of driver \(driver.name)")
+            failed = true
+        }
         return failed ? nil : DriverOptions(given)
+    }
+
+    /// Reports a sensor without `options:` whose driver requires some, at the sensor.
+    func requireOptions(_ entry: Fields, driver: DriverDescriptor) {
+        guard !entry.contains("options") else { return }
+        let required = driver.options.filter(\.isRequired).map { "'\($0.name)'" }
+        guard !required.isEmpty else { return }
+        validator.report(at: entry.location, entry.path,
+                         "missing required key 'options' (the \(driver.name) driver needs \(required.joined(separator: ", ")))")
     }
 
     /// One option's value, read as its kind and checked against its range.
@@ -43,6 +56,10 @@ extension ProfileDecoder {
             return validator.duration(field, in: range).map(DriverOptionValue.duration)
         case .boolean:
             return validator.bool(field).map(DriverOptionValue.boolean)
+        case .registerWrites:
+            return decodeRegisterWrites(field).map(DriverOptionValue.registerWrites)
+        case .registerChannels:
+            return decodeRegisterChannels(field).map(DriverOptionValue.registerChannels)
         }
     }
 }

@@ -44,7 +44,11 @@ extension ProfileDecoder {
             return validator.duration(field, in: Self.shortestInterval...Self.longestInterval)
         }
         let options = entry.optional("options").flatMap { field in driver.flatMap { decodeOptions(field, driver: $0) } }
-        let known = driver.map { SensorChannelNames(driver: $0.name, channels: $0.channels(for: options ?? DriverOptions())) }
+        if let driver { requireOptions(entry, driver: driver) }
+        // Options that failed leave the channels unknown: they may depend on them.
+        let optionsFailed = entry.contains("options") && options == nil
+        let known = optionsFailed ? nil
+            : driver.map { SensorChannelNames(driver: $0.name, channels: $0.channels(for: options ?? DriverOptions())) }
         if let id { sensorChannels[id] = .some(known) }
         let channels = entry.optional("channels").flatMap { decodeChannels($0, known: known) } ?? []
         let qos = entry.optional("qos").flatMap(qos)
