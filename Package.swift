@@ -70,7 +70,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SensorgateCore", "Runtime", "Pipeline", "SensorDrivers", "Simulation", "SensorCatalog", "Profiles", "GPIO", "I2C", "MQTT",
+                "SensorgateCore", "CLinux", "Runtime", "Pipeline", "SensorDrivers", "Simulation", "SensorCatalog", "Profiles", "GPIO", "I2C",
+                "MQTT",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

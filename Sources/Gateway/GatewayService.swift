@@ -67,6 +67,7 @@ public final class GatewayService: Service, @unchecked Sendable {
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    HeapFootprint.limitArenas()
                     LoopThread.start(name: "sensorgate-loop") {
                         do {
                             try runtime.start()
@@ -74,6 +75,7 @@ public final class GatewayService: Service, @unchecked Sendable {
                             continuation.resume(throwing: error)
                             return
                         }
+                        HeapFootprint.returnFreePages()
                         loop.run()
                         continuation.resume()
                     }

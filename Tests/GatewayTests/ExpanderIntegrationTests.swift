@@ -66,11 +66,17 @@ struct ExpanderIntegrationTests {
             let values = states(topic).compactMap { $0["value"] as? Bool }
             #expect(zip(values, values.dropFirst()).allSatisfy { $0 != $1 }, "\(topic) alternates: \(values)")
         }
-        // The poll is 10 s: only the INT edge explains reads every 50 ms, and its kernel
-        // timestamp is the signal's own edge time, so the spacing is exact to a millisecond.
+        // The poll is 10 s: only the INT edge explains reads every 50 ms. The INT edge is
+        // stamped when the simulated part raises it, as its pins follow the signal thread, so
+        // one gap may be a scheduling delay longer and the next as much shorter (on a loaded
+        // machine, 5 ms either way was seen); over all gaps the 50 ms spacing holds closely.
         let buttonTimes = states("button").dropFirst().compactMap { ($0["ts"] as? String).flatMap(Self.seconds) }
         let buttonGaps = zip(buttonTimes.dropFirst(), buttonTimes).map { $0 - $1 }
-        #expect(buttonGaps.allSatisfy { abs($0 - 0.050) < 0.002 }, "button gaps \(buttonGaps)")
+        #expect(buttonGaps.allSatisfy { abs($0 - 0.050) < 0.015 }, "button gaps \(buttonGaps)")
+        if let first = buttonTimes.first, let last = buttonTimes.last, !buttonGaps.isEmpty {
+            let meanGap = (last - first) / Double(buttonGaps.count)
+            #expect(abs(meanGap - 0.050) < 0.002, "mean button gap \(meanGap)")
+        }
         let frequency = try #require(states("button/frequency").last?["value"] as? Double)
         #expect((9.0...11.0).contains(frequency), "button frequency \(frequency)")
         // Polled every 10 ms: stamped at the read, within a poll or so of the 200 ms edges.

@@ -1,6 +1,8 @@
 #ifndef SENSORGATE_CLINUX_H
 #define SENSORGATE_CLINUX_H
-// Linux interfaces that Glibc's Swift module does not export: epoll, eventfd, timerfd.
+// Linux interfaces that Glibc's Swift module does not export: epoll, eventfd, timerfd,
+// and glibc's malloc_trim.
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
