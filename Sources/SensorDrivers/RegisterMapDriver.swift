@@ -15,9 +15,10 @@ import SensorgateCore
 /// A channel with a `crc` (CRC-8, ``CRC8``) is read as one I2C block of its width's bytes
 /// and the checksum byte the part appends, whatever its width: the CRC is computed over
 /// the data bytes as sent, and a mismatch is a failed reading (``I2CError/Code/crcMismatch``).
-/// Only channels with the same register, width, byte order and CRC share that reply. Any address
-/// 0x08...0x77 (the 7-bit range outside the reserved ones); the default 0x48 is the
-/// example map's LM75. Default poll interval 5 s, at the fastest every 10 ms.
+/// Only channels with the same register, width, byte order and CRC share that reply.
+///
+/// Any address 0x08...0x77 (the 7-bit range outside the reserved ones); the default 0x48
+/// is the example map's LM75. Default poll interval 5 s, at the fastest every 10 ms.
 public final class RegisterMapDriver: SensorDriver, @unchecked Sendable {
     /// The example `channels` that `sensorgate drivers` shows and the catalog checks run
     /// with: an LM75's temperature register (9 bits, 0.5 °C, left-justified, signed).
