@@ -12,9 +12,13 @@ import SensorgateCore
 /// or 4 bytes from the register on (the part must auto-increment its pointer). Writes use
 /// the same forms. Channels that share a register are read with one transaction per poll.
 ///
-/// No checksum: a part whose replies carry a CRC needs its own driver. Any address
-/// 0x08...0x77 (the 7-bit range outside the reserved ones); the default 0x48 is the
-/// example map's LM75. Default poll interval 5 s, at the fastest every 10 ms.
+/// A channel with a `crc` (CRC-8, ``CRC8``) is read as one I2C block of its width's bytes
+/// and the checksum byte the part appends, whatever its width: the CRC is computed over
+/// the data bytes as sent, and a mismatch is a failed reading (``I2CError/Code/crcMismatch``).
+/// Only channels with the same register, width, byte order and CRC share that reply.
+///
+/// Any address 0x08...0x77 (the 7-bit range outside the reserved ones); the default 0x48
+/// is the example map's LM75. Default poll interval 5 s, at the fastest every 10 ms.
 public final class RegisterMapDriver: SensorDriver, @unchecked Sendable {
     /// The example `channels` that `sensorgate drivers` shows and the catalog checks run
     /// with: an LM75's temperature register (9 bits, 0.5 °C, left-justified, signed).
@@ -33,7 +37,7 @@ public final class RegisterMapDriver: SensorDriver, @unchecked Sendable {
     public static let channelsOption = DriverOption(
         name: "channels", kind: .registerChannels, defaultValue: .registerChannels(exampleChannels),
         meaning: "the registers read at each poll: { name, register, width, byte_order, signed, mask, shift, "
-            + "scale, offset | polynomial, unit, decimals, range }",
+            + "scale, offset | polynomial, unit, decimals, range, crc }",
         isRequired: true)
 
     public static let descriptor = DriverDescriptor(
@@ -97,10 +101,10 @@ public final class RegisterMapDriver: SensorDriver, @unchecked Sendable {
         for (index, channel) in map.channels.enumerated() {
             // A field of a register an earlier channel read comes from the same reply.
             let register: UInt32
-            if let earlier = map.channels[..<index].firstIndex(where: {
-                $0.register == channel.register && $0.width == channel.width && $0.byteOrder == channel.byteOrder
-            }) {
+            if let earlier = map.channels[..<index].firstIndex(where: { $0.sharesReply(with: channel) }) {
                 register = registers[earlier]
+            } else if let crc = channel.crc {
+                register = try Self.readChecked(channel, crc: crc, bus: bus, address: address)
             } else {
                 register = try Self.readRegister(channel.register, width: channel.width, order: channel.byteOrder,
                                                  bus: bus, address: address)
@@ -131,6 +135,33 @@ public final class RegisterMapDriver: SensorDriver, @unchecked Sendable {
             }
             return RegisterMap.value(of: bytes, order: order)
         }
+    }
+
+    /// The register of a channel with a CRC: one I2C block read of its bytes and the CRC
+    /// byte after them, the CRC checked over the bytes as sent.
+    public static func readChecked(_ channel: RegisterMap.Channel, crc: CRC8,
+                                   bus: any I2CBus, address: UInt8) throws(I2CError) -> UInt32 {
+        let reply = try bus.readBlock(address: address, register: channel.register, count: channel.replyBytes)
+        return try checked(reply, channel: channel, crc: crc, bus: bus.number, address: address)
+    }
+
+    /// The register value of a reply of data bytes and a CRC byte, if the CRC matches.
+    public static func checked(_ reply: [UInt8], channel: RegisterMap.Channel, crc: CRC8,
+                               bus: Int, address: UInt8) throws(I2CError) -> UInt32 {
+        guard reply.count == channel.replyBytes else {
+            throw I2CError(.invalidReply, bus: bus, address: address,
+                           "channel \(channel.name): asked for \(channel.replyBytes) bytes from \(hex(channel.register)) "
+                               + "(\(channel.width.bytes) and a CRC), got \(reply.count)")
+        }
+        let data = reply.prefix(channel.width.bytes)
+        let computed = crc.checksum(data)
+        let received = reply[reply.count - 1]
+        guard computed == received else {
+            throw I2CError(.crcMismatch, bus: bus, address: address,
+                           "channel \(channel.name): register \(hex(channel.register)) sent CRC \(hex(received)), "
+                               + "its bytes \(data.map { hex($0) }.joined(separator: " ")) give \(hex(computed))")
+        }
+        return RegisterMap.value(of: Array(data), order: channel.byteOrder)
     }
 
     /// One setup write, by the SMBus transaction for its width.

@@ -5,6 +5,10 @@ extension RegisterMap {
     /// the field is ``fieldBits`` wide (the bit length of `mask >> shift`) and read as two's
     /// complement of that width if `signed`; then ``conversion`` gives the physical value,
     /// refused if outside ``range``.
+    ///
+    /// With a ``crc`` the part sends a checksum byte after the register's bytes: the
+    /// register is read as one I2C block of ``replyBytes`` and the checksum of its first
+    /// `width.bytes` (as sent) must be the last byte.
     public struct Channel: Sendable, Equatable {
         /// The channel's topic level and `channels:` key.
         public var name: String
@@ -22,11 +26,13 @@ extension RegisterMap {
         public var decimals: Int?
         /// Plausible values: a reading outside is a failed reading.
         public var range: ClosedRange<Double>?
+        /// The checksum the part appends to the register's bytes; nil for none.
+        public var crc: CRC8?
 
         public init(name: String, register: UInt8, width: Width = .bits16, byteOrder: ByteOrder = .big,
                     signed: Bool = false, mask: UInt32? = nil, shift: Int = 0,
                     conversion: Conversion = .linear(scale: 1, offset: 0), unit: String,
-                    decimals: Int? = nil, range: ClosedRange<Double>? = nil) {
+                    decimals: Int? = nil, range: ClosedRange<Double>? = nil, crc: CRC8? = nil) {
             self.name = name
             self.register = register
             self.width = width
@@ -38,6 +44,15 @@ extension RegisterMap {
             self.unit = unit
             self.decimals = decimals
             self.range = range
+            self.crc = crc
+        }
+
+        /// The bytes one read of the register returns: the width's, and the CRC byte if any.
+        public var replyBytes: Int { width.bytes + (crc == nil ? 0 : 1) }
+
+        /// Whether `other` reads the same bytes the same way, so one reply serves both.
+        public func sharesReply(with other: Channel) -> Bool {
+            register == other.register && width == other.width && byteOrder == other.byteOrder && crc == other.crc
         }
 
         /// How wide the field is after masking and shifting.

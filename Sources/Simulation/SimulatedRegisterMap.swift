@@ -18,17 +18,32 @@ import SensorgateCore
 /// field's codes; the bits outside the channel's mask keep what was written. A nil value
 /// gives the middle of the channel's `range`, else code 0. Writes (the map's `init`)
 /// land in the registers and read back.
+///
+/// A channel with a `crc` is kept as its reply is read, an I2C block: its bytes in the
+/// low bytes of consecutive registers from its own (16 bits included), and the CRC of
+/// those bytes in the low byte of the register after them, as an i2c-stub image would
+/// hold it. A 2-byte read at an 8-bit CRC channel's register is that block, not a word.
+/// ``corruptNextCRCs(_:)`` flips the CRC byte of the next replies to CRC channels.
 public final class SimulatedRegisterMap: SimulatedI2CDevice, @unchecked Sendable {
     public let map: RegisterMap
     private let values: @Sendable (String) -> Double?
     private let lock = Mutex()
     private var words = [UInt16](repeating: 0, count: 256)
+    /// The first register of each CRC channel's reply, and the reply's length.
+    private let checkedReplies: [UInt8: Int]
+    private var corruptCRCs = 0
 
     /// - Parameter clock: unused, the simulated part converts continuously; taken for the catalog's shape.
     public init(map: RegisterMap, clock: any MonotonicClock = SystemClock(), values: @escaping @Sendable (String) -> Double?) {
         self.map = map
         self.values = values
+        var checked: [UInt8: Int] = [:]
+        for channel in map.channels where channel.crc != nil { checked[channel.register] = channel.replyBytes }
+        checkedReplies = checked
     }
+
+    /// The next `count` replies to a CRC channel's read carry a wrong CRC byte.
+    public func corruptNextCRCs(_ count: Int = 1) { lock.withLock { corruptCRCs += count } }
 
     /// Register `register` as an SMBus word read returns it (low byte first on the wire).
     public func word(at register: UInt8) -> UInt16 { lock.withLock { words[Int(register)] } }
@@ -41,31 +56,35 @@ public final class SimulatedRegisterMap: SimulatedI2CDevice, @unchecked Sendable
         channel.encode(code: channel.conversion.code(for: value, in: channel.codes), into: register)
     }
 
-    /// The value of a `width`-bit register at `register`, as the driver reads it; call with the lock held.
-    private func value(at register: UInt8, width: RegisterMap.Width, order: RegisterMap.ByteOrder) -> UInt32 {
-        let index = Int(register)
-        switch (width, order) {
-        case (.bits8, _): return UInt32(words[index] & 0xFF)
-        case (.bits16, .big): return UInt32(words[index].byteSwapped)
-        case (.bits16, .little): return UInt32(words[index])
-        case (.bits24, _), (.bits32, _):
-            let bytes = (0..<width.bytes).map { UInt8(truncatingIfNeeded: words[(index + $0) & 0xFF]) }
-            return RegisterMap.value(of: bytes, order: order)
+    /// The value of `channel`'s register, as the driver reads it; call with the lock held.
+    private func value(of channel: RegisterMap.Channel) -> UInt32 {
+        let index = Int(channel.register)
+        switch (channel.width, channel.byteOrder, channel.crc) {
+        case (.bits8, _, _): return UInt32(words[index] & 0xFF)
+        case (.bits16, .big, nil): return UInt32(words[index].byteSwapped)
+        case (.bits16, .little, nil): return UInt32(words[index])
+        case (.bits16, _, _), (.bits24, _, _), (.bits32, _, _):
+            return RegisterMap.value(of: lowBytes(from: index, count: channel.width.bytes), order: channel.byteOrder)
         }
     }
 
-    /// Stores `value` so that the driver reads it back; call with the lock held.
-    private func store(_ value: UInt32, at register: UInt8, width: RegisterMap.Width, order: RegisterMap.ByteOrder) {
-        let index = Int(register)
-        switch (width, order) {
-        case (.bits8, _): setLowByte(UInt8(truncatingIfNeeded: value), at: index)
-        case (.bits16, .big): words[index] = UInt16(truncatingIfNeeded: value).byteSwapped
-        case (.bits16, .little): words[index] = UInt16(truncatingIfNeeded: value)
-        case (.bits24, _), (.bits32, _):
-            for (offset, byte) in RegisterMap.bytes(of: value, width: width, order: order).enumerated() {
-                setLowByte(byte, at: (index + offset) & 0xFF)
-            }
+    /// Stores `value` so that the driver reads it back for `channel`, with the CRC after
+    /// it if the channel has one; call with the lock held.
+    private func store(_ value: UInt32, for channel: RegisterMap.Channel) {
+        let index = Int(channel.register)
+        switch (channel.width, channel.byteOrder, channel.crc) {
+        case (.bits8, _, nil): setLowByte(UInt8(truncatingIfNeeded: value), at: index)
+        case (.bits16, .big, nil): words[index] = UInt16(truncatingIfNeeded: value).byteSwapped
+        case (.bits16, .little, nil): words[index] = UInt16(truncatingIfNeeded: value)
+        case (.bits8, _, _), (.bits16, _, _), (.bits24, _, _), (.bits32, _, _):
+            let bytes = RegisterMap.bytes(of: value, width: channel.width, order: channel.byteOrder)
+            for (offset, byte) in bytes.enumerated() { setLowByte(byte, at: (index + offset) & 0xFF) }
+            if let crc = channel.crc { setLowByte(crc.checksum(bytes), at: (index + bytes.count) & 0xFF) }
         }
+    }
+
+    private func lowBytes(from index: Int, count: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: words[(index + $0) & 0xFF]) }
     }
 
     private func setLowByte(_ byte: UInt8, at index: Int) { words[index] = words[index] & 0xFF00 | UInt16(byte) }
@@ -77,9 +96,7 @@ public final class SimulatedRegisterMap: SimulatedI2CDevice, @unchecked Sendable
             for channel in map.channels {
                 let physical = values(channel.name) ?? channel.range.map { ($0.lowerBound + $0.upperBound) / 2 }
                     ?? channel.conversion.apply(0)
-                let current = value(at: channel.register, width: channel.width, order: channel.byteOrder)
-                store(Self.encode(physical, channel: channel, into: current), at: channel.register,
-                      width: channel.width, order: channel.byteOrder)
+                store(Self.encode(physical, channel: channel, into: value(of: channel)), for: channel)
             }
         }
     }
@@ -104,10 +121,18 @@ public final class SimulatedRegisterMap: SimulatedI2CDevice, @unchecked Sendable
     public func read(count: Int, pointer: inout UInt8) -> [UInt8]? {
         let start = Int(pointer)
         return lock.withLock {
+            if checkedReplies[UInt8(start)] == count {
+                var reply = lowBytes(from: start, count: count)
+                if corruptCRCs > 0 {
+                    corruptCRCs -= 1
+                    reply[count - 1] ^= 0xFF
+                }
+                return reply
+            }
             switch count {
             case 1: return [UInt8(truncatingIfNeeded: words[start])]
             case 2: return [UInt8(truncatingIfNeeded: words[start]), UInt8(words[start] >> 8)]
-            default: return (0..<count).map { UInt8(truncatingIfNeeded: words[(start + $0) & 0xFF]) }
+            default: return lowBytes(from: start, count: count)
             }
         }
     }

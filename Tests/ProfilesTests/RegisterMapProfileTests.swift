@@ -140,6 +140,66 @@ struct RegisterMapProfileTests {
         #expect(Self.messages(Self.channel(channel)) == [Self.located(after: before, in: channel, message)])
     }
 
+    @Test("crc: { polynomial, init } with Sensirion's 0x31 and 0xFF as defaults, or the shorthand sensirion")
+    func crc() throws {
+        let text = Self.profile("""
+                  channels:
+                    - { name: plain, register: 0x00, unit: x }
+                    - { name: full, register: 0x10, width: 16, crc: { polynomial: 0x07, init: 0x00 }, unit: x }
+                    - { name: defaults, register: 0x20, width: 24, crc: {}, unit: x }
+                    - { name: partial, register: 0x30, width: 32, crc: { init: 0 }, unit: x }
+                    - { name: named, register: 0x40, crc: sensirion, unit: x }
+                    - { name: last, register: 0xFD, width: 16, crc: sensirion, unit: x }
+            """)
+        let profile = try ProfileLoader.load(text: text, path: "r.yaml")
+        let map = RegisterMapDriver.map(try #require(profile.sensors.first).options)
+        #expect(map.channels.map(\.crc) == [nil, CRC8(polynomial: 0x07, initial: 0x00), CRC8(polynomial: 0x31, initial: 0xFF),
+                                             CRC8(polynomial: 0x31, initial: 0x00), .sensirion, .sensirion])
+        #expect(map.channels.map(\.replyBytes) == [1, 3, 4, 5, 2, 3])
+    }
+
+    @Test("every mistake in a crc is reported at its key", arguments: [
+        ("{ name: t, register: 0, unit: x, crc: { polynomial: 0x131 } }", "polynomial: ", "sensors[0].options.channels[0].crc.polynomial: expected a CRC-8 polynomial from 0x00 to 0xff, without its x^8 term (0x31 is x^8 + x^5 + x^4 + 1), got '0x131'"),
+        ("{ name: t, register: 0, unit: x, crc: { polynomial: -1 } }", "polynomial: ", "sensors[0].options.channels[0].crc.polynomial: expected a CRC-8 polynomial from 0x00 to 0xff, without its x^8 term (0x31 is x^8 + x^5 + x^4 + 1), got '-1'"),
+        ("{ name: t, register: 0, unit: x, crc: { init: 256 } }", "init: ", "sensors[0].options.channels[0].crc.init: expected a CRC-8 initial value from 0x00 to 0xff, got '256'"),
+        ("{ name: t, register: 0, unit: x, crc: { polynomial: 0x31, inital: 0xFF } }", "polynomial: 0x31, ", "sensors[0].options.channels[0].crc: unknown key 'inital' (did you mean 'init'?)"),
+        ("{ name: t, register: 0, unit: x, crc: { xorout: 0 } }", "crc: { ", "sensors[0].options.channels[0].crc: unknown key 'xorout', expected one of polynomial, init"),
+        ("{ name: t, register: 0, unit: x, crc: true }", "crc: ", "sensors[0].options.channels[0].crc: expected a CRC-8 such as { polynomial: 0x31, init: 0xFF } or sensirion, got 'true'"),
+        ("{ name: t, register: 0, unit: x, crc: [0x31, 0xFF] }", "crc: ", "sensors[0].options.channels[0].crc: expected a CRC-8 such as { polynomial: 0x31, init: 0xFF } or sensirion, got a list"),
+        ("{ name: t, register: 0, unit: x, crc: sensirian }", "crc: ", "sensors[0].options.channels[0].crc: expected a CRC-8 such as { polynomial: 0x31, init: 0xFF } or sensirion, got 'sensirian'"),
+        ("{ name: t, register: 0xFE, width: 16, crc: sensirion, unit: x }", "register: ", "sensors[0].options.channels[0].register: a 16-bit register at 0xfe with its CRC byte runs past register 0xff"),
+        ("{ name: t, register: 0xFF, crc: sensirion, unit: x }", "register: ", "sensors[0].options.channels[0].register: a 8-bit register at 0xff with its CRC byte runs past register 0xff"),
+    ])
+    func crcErrors(channel: String, before: String, message: String) {
+        #expect(Self.messages(Self.channel(channel)) == [Self.located(after: before, in: channel, message)])
+    }
+
+    @Test("channels of a register with a crc agree on its width and crc, reported at the second channel")
+    func crcRegisterConflicts() {
+        let fields = Self.profile("""
+                  channels:
+                    - { name: high, register: 0, width: 16, mask: 0xFF00, shift: 8, crc: sensirion, unit: x }
+                    - { name: low, register: 0, width: 16, mask: 0x00FF, crc: sensirion, unit: x }
+            """)
+        #expect(Self.messages(fields).isEmpty)
+        let unchecked = Self.profile("""
+                  channels:
+                    - { name: checked, register: 0, width: 16, crc: sensirion, unit: x }
+                    - { name: unchecked, register: 0, width: 16, unit: x }
+            """)
+        #expect(Self.messages(unchecked) == [
+            "r.yaml:9:40: error: sensors[0].options.channels[1].register: register 0x0 is read with width 16 and crc { polynomial: 0x31, init: 0xff } by channel 'checked' (at 8:11), here with width 16 and no crc: a part sends a register's checksum or not, so channels of a register with a crc agree on width and crc",
+        ])
+        let otherCRC = Self.profile("""
+                  channels:
+                    - { name: a, register: 0x10, width: 8, unit: x }
+                    - { name: b, register: 0x10, width: 8, crc: { init: 0 }, unit: x }
+            """)
+        #expect(Self.messages(otherCRC) == [
+            "r.yaml:9:53: error: sensors[0].options.channels[1].crc: register 0x10 is read with width 8 and no crc by channel 'a' (at 8:11), here with width 8 and crc { polynomial: 0x31, init: 0x0 }: a part sends a register's checksum or not, so channels of a register with a crc agree on width and crc",
+        ])
+    }
+
     @Test("duplicate channel names are reported at the second name")
     func duplicateNames() {
         let text = Self.profile("""

@@ -184,6 +184,81 @@ struct RegisterMapDriverTests {
         #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .nack)
     }
 
+    @Test("CRC-8 with Sensirion's parameters: the datasheet's example 0xBE 0xEF gives 0x92")
+    func sensirionCRC() {
+        // Sensirion SHT3x datasheet, section 4.12 (checksum calculation): CRC (0xBEEF) = 0x92.
+        #expect(CRC8.sensirion.checksum([0xBE, 0xEF]) == 0x92)
+        #expect(CRC8.sensirion == CRC8(polynomial: 0x31, initial: 0xFF))
+    }
+
+    @Test("a CRC channel is one I2C block read of its bytes and the CRC byte; the good CRC decodes")
+    func crcRead() throws {
+        let crc = CRC8.sensirion
+        let map = RegisterMap(channels: [
+            RegisterMap.Channel(name: "word", register: 0xE0, width: .bits16, byteOrder: .big, unit: "x", crc: crc),
+            RegisterMap.Channel(name: "byte", register: 0x10, width: .bits8, unit: "x", crc: crc),
+            RegisterMap.Channel(name: "wide", register: 0x20, width: .bits24, byteOrder: .little, unit: "x", crc: crc),
+            RegisterMap.Channel(name: "long", register: 0x30, width: .bits32, unit: "x",
+                                crc: CRC8(polynomial: 0x07, initial: 0x00)),
+            // Two fields of one CRC-protected register share its reply.
+            RegisterMap.Channel(name: "high", register: 0x40, width: .bits16, mask: 0xFF00, shift: 8, unit: "x", crc: crc),
+            RegisterMap.Channel(name: "low", register: 0x40, width: .bits16, mask: 0x00FF, unit: "x", crc: crc),
+        ])
+        let rig = RegisterMapRig(map, values: ["word": 0xBEEF, "byte": 0xBE, "wide": 0x123456, "long": 0xDEAD_BEEF,
+                                               "high": 0x12, "low": 0x34])
+        let values = try rig.driver.read(bus: rig.bus, address: rig.address)
+        #expect(summary(rig.bus.log) == ["readBlock 0xe0 -> 3", "readBlock 0x10 -> 2", "readBlock 0x20 -> 4",
+                                         "readBlock 0x30 -> 5", "readBlock 0x40 -> 3"])
+        #expect(values == [0xBEEF, 0xBE, 0x123456, 0xDEAD_BEEF, 0x12, 0x34])
+        // The exact bytes of the first reply: MSB, LSB, then CRC-8 (0x31, 0xFF) of 0xBE 0xEF = 0x92 (Sensirion's example).
+        #expect(rig.bus.log.first?.read == [0xBE, 0xEF, 0x92])
+        // The simulated part keeps the block as i2c-stub would: one byte per register, the CRC after the data.
+        #expect([0xE0, 0xE1, 0xE2].map { rig.device.word(at: $0) } == [0xBE, 0xEF, 0x92])
+        // Little endian: the bytes 0x56 0x34 0x12 on the wire, the CRC over them as sent.
+        #expect([0x20, 0x21, 0x22, 0x23].map { rig.device.word(at: $0) } == [0x56, 0x34, 0x12, UInt16(crc.checksum([0x56, 0x34, 0x12]))])
+        // CRC-8/SMBus parameters (0x07 from 0x00): 0xDE 0xAD 0xBE 0xEF gives 0xCA (checked against an independent
+        // bitwise computation); the parameters' catalogue check value is CRC("123456789") = 0xF4.
+        #expect(rig.device.word(at: 0x34) == 0xCA)
+        #expect(CRC8(polynomial: 0x07, initial: 0x00).checksum(Array("123456789".utf8)) == 0xF4)
+    }
+
+    @Test("a CRC channel decodes a reply by hand; a wrong CRC is crcMismatch naming the channel and both CRCs")
+    func crcDecode() throws {
+        let channel = RegisterMap.Channel(name: "humidity", register: 0xE5, width: .bits16, mask: 0xFFFC,
+                                          conversion: .linear(scale: 125.0 / 65536, offset: -6), unit: "%",
+                                          crc: CRC8(polynomial: 0x31, initial: 0x00))
+        // An HTU21D humidity reply read this way (command 0xE5, hold master): CRC-8 0x31 from 0x00. The HTU21D
+        // datasheet's "CRC Checksum" example, as remembered (not re-read): the signal 0x683A has the checksum 0x7C.
+        let crc = try #require(channel.crc)
+        let register = try RegisterMapDriver.checked([0x68, 0x3A, 0x7C], channel: channel, crc: crc, bus: 1, address: 0x40)
+        #expect(register == 0x683A)
+        #expect(channel.crc?.checksum([0x68, 0x3A]) == HTU21D.crc.checksum([0x68, 0x3A]))
+        do throws(I2CError) {
+            _ = try RegisterMapDriver.checked([0x68, 0x3A, 0x7D], channel: channel, crc: crc, bus: 1, address: 0x40)
+            Issue.record("a wrong CRC decoded")
+        } catch {
+            #expect(error.code == .crcMismatch)
+            #expect(error.description.contains("channel humidity"), "\(error)")
+            #expect(error.description.contains("0x7d") && error.description.contains("0x7c"), "\(error)")
+        }
+        // A short reply is an invalid reply, not an out-of-range read.
+        #expect(failureCode { try RegisterMapDriver.checked([0x68, 0x3A], channel: channel, crc: crc, bus: 1, address: 0x40) }
+                    == .invalidReply)
+    }
+
+    @Test("a corrupted CRC from the part is a failed reading; the next good reply reads")
+    func crcMismatchOnTheBus() throws {
+        let channel = RegisterMap.Channel(name: "value", register: 0x00, width: .bits16, unit: "x", crc: .sensirion)
+        let rig = RegisterMapRig(RegisterMap(channels: [channel]), values: ["value": 0xBEEF])
+        rig.device.corruptNextCRCs(1)
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .crcMismatch)
+        #expect(rig.bus.log.last?.read == [0xBE, 0xEF, 0x92 ^ 0xFF])
+        #expect(try rig.driver.read(bus: rig.bus, address: rig.address) == [0xBEEF])
+        // A data byte corrupted on the wire fails the CRC too.
+        rig.bus.corruptNextReads(1, xor: 0x01)
+        #expect(failureCode { try rig.driver.read(bus: rig.bus, address: rig.address) } == .crcMismatch)
+    }
+
     @Test("the declarative LM75 reads what the LM75 driver reads, from the same simulated register image",
           arguments: [-55.0, -25.5, -0.5, 0, 21.5, 23.7, 85, 124.5])
     func sameAsLM75Driver(celsius: Double) throws {

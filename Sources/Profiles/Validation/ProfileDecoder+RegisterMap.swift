@@ -6,7 +6,10 @@ import SensorgateCore
 extension ProfileDecoder {
     static let registerWriteKeys = ["register", "value", "width", "byte_order"]
     static let registerChannelKeys = ["name", "register", "width", "byte_order", "signed", "mask", "shift",
-                                      "scale", "offset", "polynomial", "unit", "decimals", "range"]
+                                      "scale", "offset", "polynomial", "unit", "decimals", "range", "crc"]
+    static let registerCRCKeys = ["polynomial", "init"]
+    /// The `crc` shorthands, by name.
+    static let namedCRCs = [("sensirion", CRC8.sensirion)]
     /// More would be a driver of its own; the limit keeps a poll's cost bounded.
     static let maximumRegisterEntries = 64
     static let maximumPolynomialCoefficients = 8
@@ -33,11 +36,28 @@ extension ProfileDecoder {
         }
         var channels: [RegisterMap.Channel] = []
         var names: [String: SourceLocation] = [:]
+        /// The first channel of each register, to check that its CRC and width agree.
+        var firstOfRegister: [UInt8: (channel: RegisterMap.Channel, location: SourceLocation)] = [:]
         var failed = false
         for item in items {
             guard let channel = decodeRegisterChannel(item) else {
                 failed = true
                 continue
+            }
+            if let first = firstOfRegister[channel.register] {
+                if (first.channel.crc != nil || channel.crc != nil)
+                    && (first.channel.crc != channel.crc || first.channel.width != channel.width) {
+                    let field = Self.field(channel.crc == nil ? "register" : "crc", of: item)
+                    validator.report(at: field.location, field.path,
+                                     "register \(hexText(UInt64(channel.register))) is read with "
+                                         + "\(Self.described(first.channel)) by channel '\(KeyPath.shown(first.channel.name))' "
+                                         + "(at \(first.location)), here with \(Self.described(channel)): a part sends a "
+                                         + "register's checksum or not, so channels of a register with a crc agree on width and crc")
+                    failed = true
+                    continue
+                }
+            } else {
+                firstOfRegister[channel.register] = (channel, item.location)
             }
             if let first = names[channel.name] {
                 let nameField = Self.nameField(of: item)
@@ -53,9 +73,18 @@ extension ProfileDecoder {
     }
 
     /// The `name` value of a channel that decoded (so it has one).
-    private static func nameField(of item: Field) -> Field {
-        guard case .mapping(let pairs) = item.node.value, let pair = pairs.first(where: { $0.key == "name" }) else { return item }
-        return Field(node: pair.value, path: KeyPath.child(item.path, "name"))
+    private static func nameField(of item: Field) -> Field { field("name", of: item) }
+
+    /// The value of `key` in a channel that decoded; the channel itself if it has no such key.
+    private static func field(_ key: String, of item: Field) -> Field {
+        guard case .mapping(let pairs) = item.node.value, let pair = pairs.first(where: { $0.key == key }) else { return item }
+        return Field(node: pair.value, path: KeyPath.child(item.path, key))
+    }
+
+    /// A channel's width and checksum, as an error message names them.
+    private static func described(_ channel: RegisterMap.Channel) -> String {
+        let crc = channel.crc.map { "crc { polynomial: 0x\(String($0.polynomial, radix: 16)), init: 0x\(String($0.initial, radix: 16)) }" }
+        return "width \(channel.width.rawValue) and " + (crc ?? "no crc")
     }
 
     private func registerList(_ field: Field, what: String) -> [Field]? {
@@ -80,7 +109,7 @@ extension ProfileDecoder {
                              maximum: UInt64(width.allOnes))
         }
         guard let register, let width, let order, let value,
-              registerFits(register, width: width, entry: entry) else { return nil }
+              registerFits(register, width: width, checksum: false, entry: entry) else { return nil }
         return RegisterMap.Write(register: UInt8(register), value: UInt32(value), width: width, byteOrder: order)
     }
 
@@ -119,12 +148,38 @@ extension ProfileDecoder {
         }
         let conversion = registerConversion(entry)
         let range = optional("range", plausibleRange)
+        let crc = optional("crc", registerCRC)
 
         guard !failed, let name, let register, let width, let unit, let conversion,
-              registerFits(register, width: width, entry: entry) else { return nil }
+              registerFits(register, width: width, checksum: crc != nil, entry: entry) else { return nil }
         return RegisterMap.Channel(name: name, register: UInt8(register), width: width, byteOrder: order, signed: signed,
                                    mask: mask.map { UInt32($0) }, shift: shift, conversion: conversion, unit: unit,
-                                   decimals: decimals, range: range)
+                                   decimals: decimals, range: range, crc: crc)
+    }
+
+    /// `{ polynomial, init }` (each 0...0xFF, defaults Sensirion's 0x31 and 0xFF) or a
+    /// shorthand such as `sensirion`: the CRC-8 the part appends to the register's bytes.
+    private func registerCRC(_ field: Field) -> CRC8? {
+        let what = "a CRC-8 such as { polynomial: 0x31, init: 0xFF } or "
+            + Self.namedCRCs.map(\.0).joined(separator: ", ")
+        if case .mapping = field.node.value {
+            guard let entry = validator.mapping(field, keys: Self.registerCRCKeys, what: what) else { return nil }
+            let polynomial = entry.optional("polynomial").map {
+                unsigned($0, "a CRC-8 polynomial from 0x00 to 0xff, without its x^8 term (0x31 is x^8 + x^5 + x^4 + 1)", maximum: 0xFF)
+            } ?? .some(UInt64(CRC8.sensirion.polynomial))
+            let initial = entry.optional("init").map {
+                unsigned($0, "a CRC-8 initial value from 0x00 to 0xff", maximum: 0xFF)
+            } ?? .some(UInt64(CRC8.sensirion.initial))
+            guard let polynomial, let initial, entry.pairs.allSatisfy({ Self.registerCRCKeys.contains($0.key) })
+            else { return nil }
+            return CRC8(polynomial: UInt8(polynomial), initial: UInt8(initial))
+        }
+        guard !field.node.isNull, let text = field.node.scalarText,
+              let named = Self.namedCRCs.first(where: { $0.0 == text }) else {
+            validator.expected(what, field)
+            return nil
+        }
+        return named.1
     }
 
     /// `scale`/`offset` (default 1 and 0) or `polynomial`, not both.
@@ -167,12 +222,14 @@ extension ProfileDecoder {
         return low...high
     }
 
-    /// Whether the register's last byte is at most 0xff; reported at `register` if not.
-    private func registerFits(_ register: UInt64, width: RegisterMap.Width, entry: Fields) -> Bool {
-        guard register + UInt64(width.bytes) - 1 > 0xFF else { return true }
+    /// Whether the register's last byte (its CRC byte, with a `checksum`) is at most 0xff;
+    /// reported at `register` if not.
+    private func registerFits(_ register: UInt64, width: RegisterMap.Width, checksum: Bool, entry: Fields) -> Bool {
+        guard register + UInt64(width.bytes + (checksum ? 1 : 0)) - 1 > 0xFF else { return true }
         if let field = entry.optional("register") {
             validator.report(at: field.location, field.path,
-                             "a \(width.rawValue)-bit register at \(hexText(register)) runs past register 0xff")
+                             "a \(width.rawValue)-bit register at \(hexText(register))"
+                                 + (checksum ? " with its CRC byte" : "") + " runs past register 0xff")
         }
         return false
     }

@@ -3,8 +3,12 @@
 /// and Aosong AHT20: 0x31 from 0xFF; TE HTU21D and Silicon Labs Si7021: 0x31 from 0x00).
 ///
 /// The one bitwise implementation of the drivers; a part names its parameters beside
-/// the datasheet section that gives them.
+/// the datasheet section that gives them. It lives in the core because a declarative
+/// register map (``RegisterMap/Channel/crc``) names one as a value.
 public struct CRC8: Sendable, Equatable {
+    /// Sensirion's parameters (polynomial 0x31 from 0xFF): CRC-8 of 0xBE 0xEF is 0x92.
+    public static let sensirion = CRC8(polynomial: 0x31, initial: 0xFF)
+
     /// The generator polynomial without its x^8 term: 0x31 is x^8 + x^5 + x^4 + 1.
     public var polynomial: UInt8
     /// The register's value before the first byte.
