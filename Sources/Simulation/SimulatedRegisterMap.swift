@@ -28,7 +28,7 @@ public final class SimulatedRegisterMap: SimulatedI2CDevice, @unchecked Sendable
     public let map: RegisterMap
     private let values: @Sendable (String) -> Double?
     private let lock = Mutex()
-    private var words = [UInt16](repeating: 0, count: 256)
+    private var words = SparseRegisterWords()
     /// The first register of each CRC channel's reply, and the reply's length.
     private let checkedReplies: [UInt8: Int]
     private var corruptCRCs = 0
