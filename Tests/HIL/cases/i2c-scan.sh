@@ -45,7 +45,7 @@ check "the scan's grid shows the same addresses as i2cdetect -y" \
 check "one line per answering address, the same set" \
   test "$(grep -oE '^0x[0-9a-f]{2}:' "$HIL_TMP/scan" | tr -d ':' | tr '\n' ' ')" = "$expected"
 check "0x76 is named BMP280 by its chip id, the BME280 ruled out" \
-  grep -qxF "0x76: BMP280 (chip id 0x58), driver bmp280; not BME280 (chip id 0x58, expected 0x60)" "$HIL_TMP/scan"
+  grep -qE "^0x76: BMP280 \(chip id 0x58\), driver bmp280; (.*; )?not BME280 \(chip id 0x58, expected 0x60\)(;|$)" "$HIL_TMP/scan"
 check "0x77 matches no driver of the catalog" grep -qE "^0x77: no driver in the catalog matches; not BME280 \(chip id 0x55" "$HIL_TMP/scan"
 check "0x18 is named MCP9808 by its manufacturer id" grep -qE "^0x18: MCP9808 \(manufacturer id 0x0054\), driver mcp9808" "$HIL_TMP/scan"
 check "the scan wrote nothing: 0x76 ctrl_meas still 0x27" test "$(i2cget -y "$bus" 0x76 0xF4 b)" = 0x27
@@ -55,7 +55,7 @@ check "the scan wrote nothing: 0x76 chip id still 0x58" test "$(i2cget -y "$bus"
 require "0x76 reads chip id 0x60 (a BME280)" set_byte 0x76 0xD0 0x60
 "$HIL_BIN" i2c scan --bus "$bus" >"$HIL_TMP/scan2" 2>&1
 check "with chip id 0x60, --bus $bus names BME280 at 0x76" \
-  grep -qxF "0x76: BME280 (chip id 0x60), driver bme280; not BMP280 (chip id 0x60, expected 0x58/0x56/0x57)" "$HIL_TMP/scan2"
+  grep -qE "^0x76: BME280 \(chip id 0x60\), driver bme280; (.*; )?not BMP280 \(chip id 0x60, expected 0x58/0x56/0x57\)(;|$)" "$HIL_TMP/scan2"
 "$HIL_BIN" i2c scan "$bus" --bus $((bus + 1)) >"$HIL_TMP/usage" 2>&1
 check "i2c scan $bus --bus $((bus + 1)) is a usage error (exit 2)" test $? = 2
 finish
