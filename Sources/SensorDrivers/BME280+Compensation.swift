@@ -243,31 +243,13 @@ extension BME280 {
     }
 
     /// Why a data read cannot be published.
-    public enum DecodeFailure: Error, Sendable, Equatable, CustomStringConvertible {
-        /// The data block did not have 8 bytes.
-        case wrongLength(Int)
-        /// The register still holds the "not measured" value (0x80000 or 0x8000).
-        case skipped(channel: String, raw: UInt32)
-        /// The compensated value lies outside what the part can measure.
-        case outOfRange(channel: String, value: Double, unit: String, range: ClosedRange<Double>)
-
-        public var description: String {
-            switch self {
-            case .wrongLength(let count):
-                return "data block has \(count) bytes, expected \(BME280.dataLength)"
-            case .skipped(let channel, let raw):
-                return "\(channel) was not measured (raw 0x\(String(raw, radix: 16)), the reset value)"
-            case .outOfRange(let channel, let value, let unit, let range):
-                return "\(channel) \(value) \(unit) is outside the part's range \(range.lowerBound)...\(range.upperBound) \(unit)"
-            }
-        }
-    }
+    public typealias DecodeFailure = BoschDecodeFailure
 
     /// Turns the 8 data bytes of 0xF7...0xFE into physical values with the integer
     /// reference formulas, rejecting skipped measurements and values outside the
     /// part's physical range.
     public static func decode(data: [UInt8], calibration: Calibration) throws(DecodeFailure) -> Measurement {
-        guard let raw = RawSample(data: data) else { throw .wrongLength(data.count) }
+        guard let raw = RawSample(data: data) else { throw .wrongLength(data.count, expected: dataLength) }
         return try decode(raw, calibration: calibration)
     }
 

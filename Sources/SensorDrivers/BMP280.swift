@@ -55,7 +55,7 @@ public final class BMP280: SensorDriver, @unchecked Sendable {
     /// Compensates the 6 data bytes of 0xF7...0xFC into `[temperature °C, pressure hPa]`
     /// with the BME280's integer formulas, rejecting skipped and out-of-range values.
     public static func decode(data: [UInt8], calibration: BME280.Calibration) throws(BME280.DecodeFailure) -> [Double] {
-        guard data.count == dataLength else { throw .wrongLength(data.count) }
+        guard data.count == dataLength else { throw .wrongLength(data.count, expected: dataLength) }
         let pressureRaw = RegisterBytes.uint20(msb: data[0], lsb: data[1], xlsb: data[2])
         let temperatureRaw = RegisterBytes.uint20(msb: data[3], lsb: data[4], xlsb: data[5])
         let skipped = BME280.skippedTemperatureOrPressure

@@ -167,7 +167,7 @@ struct BME280CompensationTests {
 
     @Test("decode rejects a data block of the wrong length")
     func decodeWrongLength() {
-        #expect(throws: BME280.DecodeFailure.wrongLength(3)) {
+        #expect(throws: BME280.DecodeFailure.wrongLength(3, expected: 8)) {
             try BME280.decode(data: [1, 2, 3], calibration: datasheetCalibration)
         }
     }

@@ -277,7 +277,7 @@ struct BME680Tests {
         #expect(throws: BME680.DecodeFailure.skipped(channel: "temperature", raw: 0x80000)) {
             try BME680.decode(data: reset, calibration: SimulatedBME680.referenceCalibration)
         }
-        #expect(throws: BME680.DecodeFailure.wrongLength(8)) {
+        #expect(throws: BME680.DecodeFailure.wrongLength(8, expected: 13)) {
             try BME680.decode(data: Array(reset.prefix(8)), calibration: SimulatedBME680.referenceCalibration)
         }
     }
