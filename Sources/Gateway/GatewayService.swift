@@ -76,6 +76,7 @@ public final class GatewayService: Service, @unchecked Sendable {
                             return
                         }
                         HeapFootprint.returnFreePages()
+                        StartupCodePages.release(now: loop)
                         loop.run()
                         continuation.resume()
                     }
