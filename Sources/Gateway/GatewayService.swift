@@ -36,6 +36,7 @@ public final class GatewayService: Service, @unchecked Sendable {
     private let logger: Logger
     private let loop: EventLoop
     private let runtime: GatewayRuntime
+    private let supervision: ServiceSupervision
 
     /// Builds the graph; opens no device and no connection yet.
     public init(options: GatewayOptions, logger: Logger) throws(GatewayError) {
@@ -54,15 +55,17 @@ public final class GatewayService: Service, @unchecked Sendable {
             broker: options.broker ?? options.profile.mqtt.broker,
             stateDirectory: options.stateDirectory ?? options.profile.gateway.stateDirectory,
             hardware: hardware, loop: loop, logger: logger)
+        supervision = ServiceSupervision(notifier: SystemdNotifier(logger: logger), loop: loop, runtime: runtime)
     }
 
     public func run() async throws {
         let loop = self.loop
         let runtime = self.runtime
+        let supervision = self.supervision
         let logger = self.logger
-        GatewaySignals.handle(logger: logger) { name in
+        GatewaySignals.handle(logger: logger) { [self] name in
             logger.info("received \(name): stopping")
-            loop.execute { runtime.shutdown { loop.stop() } }
+            stop()
         }
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
@@ -75,17 +78,26 @@ public final class GatewayService: Service, @unchecked Sendable {
                             continuation.resume(throwing: error)
                             return
                         }
+                        supervision.started()
                         HeapFootprint.returnFreePages()
                         StartupCodePages.release(now: loop)
                         loop.run()
                         continuation.resume()
                     }
                 }
-            } onGracefulShutdown: {
-                loop.execute { runtime.shutdown { loop.stop() } }
+            } onGracefulShutdown: { [self] in
+                stop()
             }
-        } onCancel: {
-            loop.execute { runtime.shutdown { loop.stop() } }
+        } onCancel: { [self] in
+            stop()
+        }
+    }
+
+    /// Tells systemd, then stops the runtime and the loop; safe to call more than once.
+    private func stop() {
+        loop.execute { [runtime, supervision, loop] in
+            supervision.stopping()
+            runtime.shutdown { loop.stop() }
         }
     }
 }

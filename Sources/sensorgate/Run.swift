@@ -34,11 +34,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in JournalLogHandler.standardError(label: label, level: level) }
         let logger = Logger(label: "sensorgate")
         let loaded = try loadProfile(profile)
         var brokerURL: BrokerURL?
