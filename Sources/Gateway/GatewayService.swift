@@ -56,6 +56,10 @@ public final class GatewayService: Service, @unchecked Sendable {
             stateDirectory: options.stateDirectory ?? options.profile.gateway.stateDirectory,
             hardware: hardware, loop: loop, logger: logger)
         supervision = ServiceSupervision(notifier: SystemdNotifier(logger: logger), loop: loop, runtime: runtime)
+        let profile = options.profile
+        if profile.inputs.isEmpty, profile.sensors.isEmpty, profile.outputs.isEmpty, profile.pwmOutputs.isEmpty {
+            logger.notice("\(profile.path) has no inputs, sensors or outputs: only the gateway's status is published until some are added")
+        }
     }
 
     public func run() async throws {
