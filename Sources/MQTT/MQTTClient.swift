@@ -310,19 +310,27 @@ public final class MQTTClient {
 
     private func socketReady(_ readiness: EventLoop.Readiness) {
         if readiness.readable { silence.heard(at: loop.now()) }
+        // A disconnect callback, if libmosquitto ran one, has forgotten the socket already.
+        var rc = MOSQ_ERR_SUCCESS.rawValue
         if readiness.readable || readiness.failed {
-            if mosquitto_loop_read(handle, 1) != MOSQ_ERR_SUCCESS.rawValue, registeredFD >= 0, mosquitto_socket(handle) < 0 {
-                // The disconnect callback has run and handled the state.
-                return
-            }
+            rc = mosquitto_loop_read(handle, 1)
         }
-        if readiness.writable, registeredFD >= 0 {
-            _ = mosquitto_loop_write(handle, 1)
+        if readiness.writable, registeredFD >= 0, mosquitto_socket(handle) == registeredFD {
+            let written = mosquitto_loop_write(handle, 1)
+            if rc == MOSQ_ERR_SUCCESS.rawValue { rc = written }
         }
         if registeredFD >= 0, mosquitto_socket(handle) != registeredFD {
-            // libmosquitto closed the socket without a callback (e.g. a failed connect write).
+            // libmosquitto closed the socket without a callback: a failed TLS handshake
+            // (it closes the socket and returns MOSQ_ERR_TLS) or a failed connect write.
             forgetSocket()
-            if state == .connecting { failedAttempt("connection failed") }
+            let reason = rc == MOSQ_ERR_SUCCESS.rawValue ? "connection failed" : failureReason(rc)
+            switch state {
+            case .connecting: failedAttempt(reason)
+            case .connected:
+                cancelTimer(&livenessTimer)
+                connectionLost(reason)
+            default: break
+            }
             return
         }
         updateInterest()
