@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mqtt.brokers`: two real mosquitto processes, the first killed (SIGKILL) while the
+/// gateway publishes about 400 readings a second at QoS 1; a subscriber on each broker
+/// counts `seq`.
+@Suite("Broker failover (real binary, two real mosquitto processes)", .serialized)
+struct FailoverIntegrationTests {
+    /// The failover limit this test allows: the first retry goes to the next broker after
+    /// a full-jitter delay of at most 500 ms (the minimum backoff), plus the connection;
+    /// generous for a loaded machine. README.md "Broker failover" states the figure.
+    static let failoverLimit: TimeInterval = 5
+
+    @Test("the first broker is killed: the gateway moves to the second in time and no seq is lost")
+    func failoverLosesNothing() throws {
+        let first = try OwnBroker()
+        let second = try OwnBroker()
+        let directory = TestEnvironment.temporaryDirectory()
+        let id = TestEnvironment.uniqueID("failover")
+        let prefix = "sensorgate/\(id)"
+        let profile = directory.appendingPathComponent("\(id).yaml")
+        try """
+        gateway:
+          id: \(id)
+        mqtt:
+          brokers: [mqtt://127.0.0.1:\(first.port), mqtt://127.0.0.1:\(second.port)]
+          qos: 1
+          max_buffered: 100000
+        sensors:
+          - id: power
+            driver: ina219
+            i2c: { bus: 1, address: 0x40 }
+            interval: 10ms
+        """.write(to: profile, atomically: true, encoding: .utf8)
+
+        let onFirst = try Subscriber(topic: "\(prefix)/#", port: first.port, qos: 1)
+        try onFirst.waitUntilSubscribed(probeTopic: "\(prefix)/probe", port: first.port)
+        let onSecond = try Subscriber(topic: "\(prefix)/#", port: second.port, qos: 1)
+        try onSecond.waitUntilSubscribed(probeTopic: "\(prefix)/probe", port: second.port)
+
+        // No --broker: the profile's list is what is tested.
+        let gateway = try GatewayProcess(["run", "--profile", profile.path, "--state-dir",
+                                          directory.appendingPathComponent("state").path, "--simulate"])
+        defer { _ = gateway.stop() }
+        #expect(onFirst.wait(timeout: 15) { $0.filter { $0.seq != nil }.count >= 600 }, "\(gateway.log)")
+        #expect(onSecond.messages.filter { $0.seq != nil }.isEmpty, "nothing goes to the second broker while the first holds")
+
+        let pidText = try String(contentsOf: first.directory.appendingPathComponent("mosquitto.pid"), encoding: .utf8)
+        let brokerPID = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let killed = Date()
+        #expect(kill(brokerPID, SIGKILL) == 0)
+
+        let movedInTime = onSecond.wait(timeout: 30) { $0.contains { $0.seq != nil } }
+        let failover = onSecond.messages.first { $0.seq != nil }.map { $0.arrival.timeIntervalSince(killed) } ?? -1
+        print("failover: first reading on the second broker \(String(format: "%.2f", failover)) s after the first was killed")
+        #expect(movedInTime, "the gateway never published to the second broker:\n\(gateway.log)")
+        #expect(failover >= 0 && failover < Self.failoverLimit, "failover took \(failover) s:\n\(gateway.log)")
+        #expect(gateway.log.contains("lost connection to mqtt://127.0.0.1:\(first.port)"), "\(gateway.log)")
+        #expect(gateway.log.contains("reconnect attempt 1 to mqtt://127.0.0.1:\(second.port) in "), "\(gateway.log)")
+        #expect(gateway.log.contains("reconnected to mqtt://127.0.0.1:\(second.port)"), "\(gateway.log)")
+
+        // Publishing goes on on the second broker; then a clean stop flushes the rest.
+        let afterFailover = onSecond.messages.count
+        #expect(onSecond.wait(timeout: 15) { $0.count >= afterFailover + 600 }, "\(gateway.log)")
+        #expect(gateway.stop() == 0, "\(gateway.log)")
+        let last = gateway.log.split(separator: "\n").last { $0.contains("stopped; published") }
+        #expect(last?.contains(" 0 dropped") == true, "\(gateway.log)")
+        // The subscribers get what the brokers have; settle, then count.
+        var previous = -1
+        for _ in 0..<20 where previous != onSecond.messages.count {
+            previous = onSecond.messages.count
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+
+        let seqs = onFirst.messages.compactMap(\.seq) + onSecond.messages.compactMap(\.seq)
+        let unique = Set(seqs)
+        let lowest = try #require(unique.min()), highest = try #require(unique.max())
+        let missing = (lowest...highest).filter { !unique.contains($0) }
+        let duplicates = seqs.count - unique.count
+        print("failover: \(unique.count) readings (seq \(lowest)...\(highest)), \(missing.count) missing, \(duplicates) duplicates")
+        #expect(lowest == 1, "the first reading was not seen")
+        #expect(missing.isEmpty, "seq missing across the failover: \(missing.prefix(20))")
+        onFirst.stop()
+        onSecond.stop()
+    }
+}
