@@ -86,4 +86,54 @@ struct FailoverIntegrationTests {
         onFirst.stop()
         onSecond.stop()
     }
+
+    @Test("commands work after every reconnect: on the second broker after failover, and back on the first")
+    func commandsResubscribed() throws {
+        let first = try OwnBroker()
+        let second = try OwnBroker()
+        let directory = TestEnvironment.temporaryDirectory()
+        let id = TestEnvironment.uniqueID("resubscribe")
+        let prefix = "sensorgate/\(id)"
+        let profile = directory.appendingPathComponent("\(id).yaml")
+        try """
+        gateway:
+          id: \(id)
+        mqtt:
+          brokers: [mqtt://127.0.0.1:\(first.port), mqtt://127.0.0.1:\(second.port)]
+        outputs:
+          - id: fan
+            gpio: { line: 22 }
+            initial: off
+        """.write(to: profile, atomically: true, encoding: .utf8)
+        let gateway = try GatewayProcess(["run", "--profile", profile.path, "--state-dir",
+                                          directory.appendingPathComponent("state").path, "--simulate"])
+        defer { _ = gateway.stop() }
+
+        /// Sends `command` on the broker at `port` until the fan reports `expected` there.
+        func command(_ command: String, port: Int, expected: Bool) throws -> Bool {
+            let states = try Subscriber(topic: "\(prefix)/fan", port: port)
+            defer { states.stop() }
+            try states.waitUntilSubscribed(probeTopic: "\(prefix)/fan", port: port)
+            // A command sent before the gateway subscribed is lost (not retained): resend.
+            for _ in 0..<40 {
+                try publish("\(prefix)/fan/set", command, port: port)
+                if states.wait(timeout: 0.5, until: { $0.contains { $0.json?["value"] as? Bool == expected } }) { return true }
+            }
+            return false
+        }
+
+        #expect(try command("on", port: first.port, expected: true), "\(gateway.log)")
+        // The first broker goes away: the gateway fails over and subscribes there.
+        try first.stop()
+        #expect(try command("off", port: second.port, expected: false), "\(gateway.log)")
+        // The first comes back and the second goes: the gateway wraps to the first.
+        _ = try first.start(port: first.port)
+        try second.stop()
+        #expect(try command("on", port: first.port, expected: true), "\(gateway.log)")
+        let reconnects = gateway.log.split(separator: "\n").filter { $0.contains("reconnected to") }
+        #expect(reconnects.count >= 2, "\(gateway.log)")
+        #expect(reconnects.first?.contains("127.0.0.1:\(second.port)") == true, "\(reconnects)")
+        #expect(reconnects.last?.contains("127.0.0.1:\(first.port)") == true, "\(reconnects)")
+        #expect(gateway.stop() == 0, "\(gateway.log)")
+    }
 }
