@@ -7,7 +7,7 @@ import Glibc
 /// `mqtt.brokers`: two real mosquitto processes, the first killed (SIGKILL) while the
 /// gateway publishes about 400 readings a second at QoS 1; a subscriber on each broker
 /// counts `seq`.
-@Suite("Broker failover (real binary, two real mosquitto processes)", .serialized)
+@Suite("Broker failover and sessions (real binary, real mosquitto processes)", .serialized)
 struct FailoverIntegrationTests {
     /// The failover limit this test allows: the first retry goes to the next broker after
     /// a full-jitter delay of at most 500 ms (the minimum backoff), plus the connection;
@@ -135,5 +135,46 @@ struct FailoverIntegrationTests {
         #expect(reconnects.first?.contains("127.0.0.1:\(second.port)") == true, "\(reconnects)")
         #expect(reconnects.last?.contains("127.0.0.1:\(first.port)") == true, "\(reconnects)")
         #expect(gateway.stop() == 0, "\(gateway.log)")
+    }
+
+    @Test("persistent_session: a QoS 1 command sent while the gateway was away is delivered when it is back")
+    func persistentSession() throws {
+        let broker = try OwnBroker()
+        let directory = TestEnvironment.temporaryDirectory()
+        let id = TestEnvironment.uniqueID("session")
+        let prefix = "sensorgate/\(id)"
+        let profile = directory.appendingPathComponent("\(id).yaml")
+        try """
+        gateway:
+          id: \(id)
+        mqtt:
+          broker: mqtt://127.0.0.1:\(broker.port)
+          persistent_session: true
+        outputs:
+          - id: fan
+            gpio: { line: 22 }
+            initial: off
+        """.write(to: profile, atomically: true, encoding: .utf8)
+        let arguments = ["run", "--profile", profile.path, "--state-dir", directory.appendingPathComponent("state").path,
+                         "--simulate"]
+        let states = try Subscriber(topic: "\(prefix)/fan", port: broker.port)
+        try states.waitUntilSubscribed(probeTopic: "\(prefix)/fan", port: broker.port)
+        let status = try Subscriber(topic: "\(prefix)/status", port: broker.port)
+        try status.waitUntilSubscribed(probeTopic: "\(prefix)/status", port: broker.port)
+
+        let away = try GatewayProcess(arguments)
+        #expect(status.wait(timeout: 15) { $0.contains { $0.payload == "online" } }, "\(away.log)")
+        #expect(away.log.contains("(persistent session)"), "\(away.log)")
+        // Subscribed once it has published its first state, which follows the subscription.
+        #expect(states.wait(timeout: 10) { $0.contains { $0.json?["value"] as? Bool == false } }, "\(away.log)")
+        #expect(away.stop(signal: SIGKILL) == 128 + SIGKILL)
+        #expect(status.wait(timeout: 10) { $0.last?.payload == "offline" }, "the broker saw the gateway go")
+        try publish("\(prefix)/fan/set", "on", port: broker.port)
+
+        let back = try GatewayProcess(arguments)
+        defer { _ = back.stop() }
+        #expect(states.wait(timeout: 15) { $0.contains { $0.json?["value"] as? Bool == true } },
+                "the command queued for the session never arrived:\n\(back.log)")
+        #expect(back.stop() == 0, "\(back.log)")
     }
 }
