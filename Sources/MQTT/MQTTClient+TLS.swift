@@ -114,6 +114,14 @@ enum TLSFailure {
             return "TLS: the broker's certificate was not accepted: it is not signed by \(trustDescription(tls)), "
                 + "or it has expired\(detail)"
         }
+        if errors.contains("alert certificate required") {
+            return "TLS: the broker requires a client certificate: set mqtt.tls.cert_file and key_file\(detail)"
+        }
+        if ["alert unknown ca", "alert bad certificate", "alert certificate unknown", "alert decrypt error",
+            "alert access denied"].contains(where: { errors.contains($0) }) {
+            let certificate = tls.certFile.map { " '\(LogText.escaped($0))'" } ?? ""
+            return "TLS: the broker refused the client certificate\(certificate)\(detail)"
+        }
         let plainListener = ["wrong version number", "packet length too long", "record layer failure",
                              "unexpected eof", "http request", "record_layer_failure"]
         if plainListener.contains(where: { errors.lowercased().contains($0) }) {

@@ -116,6 +116,34 @@ struct TLSIntegrationTests {
         #expect(try broker.retained("sensorgate/\(id)/status") == "online")
     }
 
+    @Test("a broker that wants a client certificate: refused without one, saying so; connected with cert_file and key_file")
+    func clientCertificate() throws {
+        let broker = try Self.broker.get()
+        let directory = TestEnvironment.temporaryDirectory()
+        let without = try profile(TestEnvironment.uniqueID("tls-nocert"), mqtt: """
+          broker: mqtts://127.0.0.1:\(broker.clientCertificatePort)
+          tls: { ca_file: \(broker.caFile) }
+        """, in: directory)
+        let refused = try start(without, in: directory)
+        defer { _ = refused.stop() }
+        #expect(waitForLog(refused, timeout: Self.promptly) { $0.contains("TLS: the broker requires a client certificate: set mqtt.tls.cert_file and key_file") },
+                "\(refused.log)")
+        print("TLS no client certificate: \(refused.log.split(separator: "\n").first { $0.contains("TLS:") } ?? "")")
+        #expect(!refused.log.contains("connected to"))
+        _ = refused.stop()
+
+        let id = TestEnvironment.uniqueID("tls-cert")
+        let with = try profile(id, mqtt: """
+          broker: mqtts://127.0.0.1:\(broker.clientCertificatePort)
+          tls: { ca_file: \(broker.caFile), cert_file: \(broker.clientCertificate), key_file: \(broker.clientKey) }
+        """, in: directory)
+        let gateway = try start(with, in: directory)
+        defer { _ = gateway.stop() }
+        #expect(waitForLog(gateway, timeout: 15) { $0.contains("connected to mqtts://127.0.0.1:\(broker.clientCertificatePort)") },
+                "\(gateway.log)")
+        #expect(try broker.retained("sensorgate/\(id)/status") == "online")
+    }
+
     @Test("mqtts:// against a plain MQTT listener: rejected at once, not after the CONNACK timeout")
     func plainListener() throws {
         let directory = TestEnvironment.temporaryDirectory()

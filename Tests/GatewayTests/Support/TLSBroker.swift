@@ -7,7 +7,8 @@ import Glibc
 /// own temporary directory: a test CA, a server certificate for `localhost` and
 /// `127.0.0.1` signed by it, and a second, unrelated CA. The same listener is also
 /// opened on 127.0.0.2, an address the certificate does not list (Linux answers the
-/// whole 127/8 on loopback), for the wrong-host-name case.
+/// whole 127/8 on loopback), for the wrong-host-name case; and ``clientCertificatePort``
+/// (the next port, on 127.0.0.1) wants a client certificate signed by the test CA.
 final class TLSBroker: @unchecked Sendable {
     let directory: URL
     private(set) var port = 0
@@ -15,6 +16,9 @@ final class TLSBroker: @unchecked Sendable {
 
     var caFile: String { directory.appendingPathComponent("ca.pem").path }
     var otherCAFile: String { directory.appendingPathComponent("other-ca.pem").path }
+    var clientCertificate: String { directory.appendingPathComponent("client.pem").path }
+    var clientKey: String { directory.appendingPathComponent("client.key").path }
+    var clientCertificatePort: Int { port + 1 }
 
     init() throws {
         directory = TestEnvironment.temporaryDirectory()
@@ -40,6 +44,10 @@ final class TLSBroker: @unchecked Sendable {
         try "subjectAltName=DNS:localhost,IP:127.0.0.1\n".write(toFile: path("san.ext"), atomically: true, encoding: .utf8)
         try openssl(["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
                      "-CAcreateserial", "-out", path("server.pem"), "-days", "2", "-extfile", path("san.ext")])
+        try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("client.key"), "-out", path("client.csr"),
+                     "-subj", "/CN=sensorgate test gateway"])
+        try openssl(["x509", "-req", "-in", path("client.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
+                     "-CAcreateserial", "-out", path("client.pem"), "-days", "2"])
         // Started as root, mosquitto drops to its own user: it must be able to read them.
         chmod(directory.path, 0o755)
         for name in ["ca.pem", "server.pem", "server.key"] { chmod(path(name), 0o644) }
@@ -47,7 +55,7 @@ final class TLSBroker: @unchecked Sendable {
 
     private func start() throws {
         for _ in 0..<20 {
-            let port = 20_000 + Int.random(in: 0..<40_000)
+            let port = 20_000 + Int.random(in: 0..<39_999)
             let tls = """
             cafile \(caFile)
             certfile \(directory.appendingPathComponent("server.pem").path)
@@ -61,6 +69,9 @@ final class TLSBroker: @unchecked Sendable {
             \(tls)
             listener \(port) 127.0.0.2
             \(tls)
+            listener \(port + 1) 127.0.0.1
+            \(tls)
+            require_certificate true
 
             """
             let file = directory.appendingPathComponent("mosquitto.conf")
