@@ -13,8 +13,6 @@ struct TLSIntegrationTests {
     /// handshake, not from waiting.
     static let promptly: TimeInterval = 8
 
-    static let broker = Result { try TLSBroker() }
-
     private func profile(_ id: String, mqtt: String, in directory: URL) throws -> URL {
         let file = directory.appendingPathComponent("\(id).yaml")
         try """
@@ -47,7 +45,7 @@ struct TLSIntegrationTests {
 
     @Test("the right CA: connected over TLS, status online, no warning")
     func rightCA() throws {
-        let broker = try Self.broker.get()
+        let broker = try TLSBroker()
         let directory = TestEnvironment.temporaryDirectory()
         let id = TestEnvironment.uniqueID("tls-ok")
         let file = try profile(id, mqtt: """
@@ -64,7 +62,7 @@ struct TLSIntegrationTests {
 
     @Test("a CA that did not sign the broker's certificate: rejected at once, the CA file named")
     func wrongCA() throws {
-        let broker = try Self.broker.get()
+        let broker = try TLSBroker()
         let directory = TestEnvironment.temporaryDirectory()
         let file = try profile(TestEnvironment.uniqueID("tls-ca"), mqtt: """
           broker: mqtts://127.0.0.1:\(broker.port)
@@ -82,7 +80,7 @@ struct TLSIntegrationTests {
 
     @Test("a host name the certificate does not list: rejected at once, saying so")
     func wrongHostName() throws {
-        let broker = try Self.broker.get()
+        let broker = try TLSBroker()
         let directory = TestEnvironment.temporaryDirectory()
         let file = try profile(TestEnvironment.uniqueID("tls-host"), mqtt: """
           broker: mqtts://127.0.0.2:\(broker.port)
@@ -98,7 +96,7 @@ struct TLSIntegrationTests {
 
     @Test("insecure: true connects despite a wrong CA and host name, and warns at every connection")
     func insecure() throws {
-        let broker = try Self.broker.get()
+        let broker = try TLSBroker()
         let directory = TestEnvironment.temporaryDirectory()
         let id = TestEnvironment.uniqueID("tls-insecure")
         let file = try profile(id, mqtt: """
@@ -118,7 +116,7 @@ struct TLSIntegrationTests {
 
     @Test("a broker that wants a client certificate: refused without one, saying so; connected with cert_file and key_file")
     func clientCertificate() throws {
-        let broker = try Self.broker.get()
+        let broker = try TLSBroker()
         let directory = TestEnvironment.temporaryDirectory()
         let without = try profile(TestEnvironment.uniqueID("tls-nocert"), mqtt: """
           broker: mqtts://127.0.0.1:\(broker.clientCertificatePort)
@@ -159,7 +157,7 @@ struct TLSIntegrationTests {
 
     @Test("--broker mqtt://... on a profile with mqtt.tls is an error, never a silent switch")
     func plainOverrideRefused() throws {
-        let broker = try Self.broker.get()
+        let broker = try TLSBroker()
         let directory = TestEnvironment.temporaryDirectory()
         let file = try profile(TestEnvironment.uniqueID("tls-override"), mqtt: """
           broker: mqtts://127.0.0.1:\(broker.port)
@@ -192,7 +190,7 @@ struct TLSIntegrationTests {
 
     @Test("the password from password_env or password_file is in no log line and not in /proc/PID/cmdline")
     func secretsNeverShown() throws {
-        let broker = try Self.broker.get()
+        let broker = try TLSBroker()
         let directory = TestEnvironment.temporaryDirectory()
         let secret = "s3cret-\(UUID().uuidString.prefix(8))"
         let passwordFile = directory.appendingPathComponent("mqtt.pass")
