@@ -127,12 +127,21 @@ enum TLSFailure {
         if plainListener.contains(where: { errors.lowercased().contains($0) }) {
             return "TLS: the broker did not answer the TLS handshake: is the port a plain mqtt:// listener?\(detail)"
         }
-        if errors.contains("Unable to load client key") || errors.contains("Unable to load client certificate")
-            || errors.contains("key values mismatch") || errors.contains("Unable to load CA") {
-            let files = [tls.certFile.map { "certificate '\(LogText.escaped($0))'" },
-                         tls.keyFile.map { "key '\(LogText.escaped($0))'" },
-                         tls.caFile.map { "CA file '\(LogText.escaped($0))'" }].compactMap { $0 }.joined(separator: ", ")
-            return "TLS: OpenSSL cannot use the TLS files (\(files)): \(openSSL ?? errors)"
+        // The files exist (checked at start) but OpenSSL cannot use them: name the one.
+        let shown = { (path: String?) in path.map { "'\(LogText.escaped($0))'" } ?? "" }
+        if errors.contains("Unable to load CA certificates") {
+            let source = tls.caFile.map { "the CA file \(shown($0)) (mqtt.tls.ca_file)" }
+                ?? tls.caPath.map { "the CA directory \(shown($0)) (mqtt.tls.ca_path)" } ?? "the system's CA certificates"
+            return "TLS: cannot use \(source): it must hold PEM certificates\(detail)"
+        }
+        if errors.contains("Unable to load client certificate") {
+            return "TLS: cannot use the client certificate \(shown(tls.certFile)) (mqtt.tls.cert_file): it must be a PEM certificate\(detail)"
+        }
+        if errors.contains("key values mismatch") {
+            return "TLS: the client key \(shown(tls.keyFile)) does not belong to the client certificate \(shown(tls.certFile))\(detail)"
+        }
+        if errors.contains("Unable to load client key") {
+            return "TLS: cannot use the client key \(shown(tls.keyFile)) (mqtt.tls.key_file): it must be a PEM key without a passphrase\(detail)"
         }
         if errors.contains("OpenSSL Error") { return "TLS: \(openSSL ?? errors)" }
         return nil

@@ -142,6 +142,29 @@ struct TLSIntegrationTests {
         #expect(try broker.retained("sensorgate/\(id)/status") == "online")
     }
 
+    @Test("files OpenSSL cannot use: the one at fault is named", arguments: ["ca", "key"])
+    func unusableFiles(_ fault: String) throws {
+        let broker = try TLSBroker()
+        let directory = TestEnvironment.temporaryDirectory()
+        let notPEM = directory.appendingPathComponent("not-pem.pem").path
+        try "not a certificate\n".write(toFile: notPEM, atomically: true, encoding: .utf8)
+        // The server's key is a good key, but not the client certificate's.
+        let tls = fault == "ca"
+            ? "ca_file: \(notPEM)"
+            : "ca_file: \(broker.caFile), cert_file: \(broker.clientCertificate), key_file: \(broker.certificates.serverKey)"
+        let file = try profile(TestEnvironment.uniqueID("tls-files"), mqtt: """
+          broker: mqtts://127.0.0.1:\(broker.clientCertificatePort)
+          tls: { \(tls) }
+        """, in: directory)
+        let gateway = try start(file, in: directory)
+        defer { _ = gateway.stop() }
+        let expected = fault == "ca"
+            ? "TLS: cannot use the CA file '\(notPEM)' (mqtt.tls.ca_file): it must hold PEM certificates"
+            : "TLS: the client key '\(broker.certificates.serverKey)' does not belong to the client certificate '\(broker.clientCertificate)'"
+        #expect(waitForLog(gateway, timeout: Self.promptly) { $0.contains(expected) }, "\(gateway.log)")
+        print("TLS unusable \(fault): \(gateway.log.split(separator: "\n").first { $0.contains("TLS:") } ?? "")")
+    }
+
     @Test("mqtts:// against a plain MQTT listener: rejected at once, not after the CONNACK timeout")
     func plainListener() throws {
         let directory = TestEnvironment.temporaryDirectory()
