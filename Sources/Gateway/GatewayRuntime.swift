@@ -40,8 +40,9 @@ final class GatewayRuntime: @unchecked Sendable {
     var edgesSeen: UInt64 = 0
     var edgesLost: UInt64 = 0
 
-    init(profile: Profile, broker: BrokerURL, stateDirectory: String, hardware: any GatewayHardware,
-         loop: EventLoop, logger: Logger) throws(GatewayError) {
+    /// `failover`: brokers tried after `broker`, with its scheme and credentials.
+    init(profile: Profile, broker: BrokerURL, failover: [BrokerURL] = [], stateDirectory: String,
+         hardware: any GatewayHardware, loop: EventLoop, logger: Logger) throws(GatewayError) {
         self.profile = profile
         self.loop = loop
         self.logger = logger
@@ -50,21 +51,18 @@ final class GatewayRuntime: @unchecked Sendable {
         self.sequence = try SequenceCounter(directory: stateDirectory, gatewayID: profile.gateway.id, logger: logger)
 
         let settings = profile.mqtt
-        var password: String?
-        if let file = settings.passwordFile {
-            let secret: PasswordFile
-            do { secret = try PasswordFile.read(file) } catch { throw GatewayError(error.description) }
-            if let warning = secret.warning { logger.warning("\(warning)") }
-            password = secret.password
-        }
-        let configuration = MQTTClientConfiguration(
+        let password = try BrokerPassword.read(settings, logger: logger)
+        var configuration = MQTTClientConfiguration(
             host: broker.host, port: broker.port,
-            tls: broker.tls || settings.tls != nil
-                ? .init(caFile: settings.tls?.caFile, certFile: settings.tls?.certFile, keyFile: settings.tls?.keyFile) : nil,
+            // Only an mqtts:// broker is TLS: a plain one with mqtt.tls is refused before
+            // (profile validation, `--broker`), never silently upgraded.
+            tls: broker.tls ? .init(settings.tls) : nil,
             clientID: settings.clientID, keepalive: settings.keepalive,
             username: settings.username, password: password,
             will: .init(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true),
             maxBuffered: settings.maxBuffered, maxIncomingPayload: OutputCommand.maxBytes)
+        configuration.failover = failover.map { .init(host: $0.host, port: $0.port) }
+        configuration.cleanSession = !settings.persistentSession
         do {
             self.mqtt = try MQTTClient(configuration: configuration, loop: loop, logger: logger)
         } catch {

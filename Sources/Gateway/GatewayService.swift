@@ -53,6 +53,8 @@ public final class GatewayService: Service, @unchecked Sendable {
         runtime = try GatewayRuntime(
             profile: options.profile,
             broker: options.broker ?? options.profile.mqtt.broker,
+            // `--broker` names the one broker to use; the profile's list is not appended.
+            failover: options.broker == nil ? Array(options.profile.mqtt.brokers.dropFirst()) : [],
             stateDirectory: options.stateDirectory ?? options.profile.gateway.stateDirectory,
             hardware: hardware, loop: loop, logger: logger)
         supervision = ServiceSupervision(notifier: SystemdNotifier(logger: logger), loop: loop, runtime: runtime)

@@ -29,11 +29,23 @@ public struct MQTTSettings: Sendable, Equatable {
     public var outbox: OutboxSettings?
     /// `home_assistant:`
     public var homeAssistant: HomeAssistantSettings?
+    /// `brokers:` (or the one `broker`), tried in this order: the first is ``broker``.
+    public var brokers: [BrokerURL]
+    /// `password_env`: the environment variable holding the password.
+    public var passwordEnvironment: String?
+    /// `persistent_session`, default false: connect with clean session off, so the broker
+    /// keeps the session (subscriptions, queued QoS 1/2 messages) across disconnections.
+    public var persistentSession: Bool
+    /// Every file the section names (CA, certificate, key, password file), where it is
+    /// named: `sensorgate validate` checks that each can be read.
+    public var referencedFiles: [ReferencedFile]
 
     public init(broker: BrokerURL, clientID: String, topicPrefix: String, qos: QoS = .atLeastOnce, retain: Bool = false,
                 keepalive: Interval = .seconds(30), username: String? = nil, passwordFile: String? = nil,
                 tls: TLSSettings? = nil, maxBuffered: Int = 10_000, outbox: OutboxSettings? = nil,
-                homeAssistant: HomeAssistantSettings? = nil) {
+                homeAssistant: HomeAssistantSettings? = nil, brokers: [BrokerURL]? = nil,
+                passwordEnvironment: String? = nil, persistentSession: Bool = false,
+                referencedFiles: [ReferencedFile] = []) {
         self.broker = broker
         self.clientID = clientID
         self.topicPrefix = topicPrefix
@@ -46,17 +58,30 @@ public struct MQTTSettings: Sendable, Equatable {
         self.maxBuffered = maxBuffered
         self.outbox = outbox
         self.homeAssistant = homeAssistant
+        self.brokers = brokers ?? [broker]
+        self.passwordEnvironment = passwordEnvironment
+        self.persistentSession = persistentSession
+        self.referencedFiles = referencedFiles
     }
 }
 
 public struct TLSSettings: Sendable, Equatable {
+    /// `ca_file`: the CA certificates (PEM) the broker's certificate must chain to.
     public var caFile: String?
     public var certFile: String?
     public var keyFile: String?
-    public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil) {
+    /// `ca_path`: a directory of CA certificates (hashed names, `c_rehash`); with neither
+    /// this nor `ca_file`, the system's `/etc/ssl/certs`.
+    public var caPath: String?
+    /// `insecure`, default false: no check of the broker's certificate or host name.
+    public var insecure: Bool
+    public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, caPath: String? = nil,
+                insecure: Bool = false) {
         self.caFile = caFile
         self.certFile = certFile
         self.keyFile = keyFile
+        self.caPath = caPath
+        self.insecure = insecure
     }
 }
 
