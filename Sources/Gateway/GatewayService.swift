@@ -18,8 +18,12 @@ public struct GatewayOptions: Sendable {
     public var simulate: Bool
     /// `--state-dir`, overriding `gateway.state_dir`.
     public var stateDirectory: String?
+    /// The version the gateway reports (Home Assistant's device and origin `sw`).
+    public var softwareVersion: String?
 
-    public init(profile: Profile, broker: BrokerURL? = nil, simulate: Bool = false, stateDirectory: String? = nil) {
+    public init(profile: Profile, broker: BrokerURL? = nil, simulate: Bool = false, stateDirectory: String? = nil,
+                softwareVersion: String? = nil) {
+        self.softwareVersion = softwareVersion
         self.profile = profile
         self.broker = broker
         self.simulate = simulate
@@ -54,7 +58,7 @@ public final class GatewayService: Service, @unchecked Sendable {
             profile: options.profile,
             broker: options.broker ?? options.profile.mqtt.broker,
             stateDirectory: options.stateDirectory ?? options.profile.gateway.stateDirectory,
-            hardware: hardware, loop: loop, logger: logger)
+            hardware: hardware, loop: loop, logger: logger, softwareVersion: options.softwareVersion)
         supervision = ServiceSupervision(notifier: SystemdNotifier(logger: logger), loop: loop, runtime: runtime)
     }
 
