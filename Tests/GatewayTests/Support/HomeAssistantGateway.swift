@@ -104,7 +104,7 @@ struct HomeAssistantTestProfile {
             temperature: { walk: { start: 21, step: 0.05 } }
             humidity: { sine: { mean: 55, amplitude: 10, period: 1m } }
             pressure: { walk: { start: 1013.25, step: 0.1 } }
-          light: { illuminance: { sine: { mean: 300, amplitude: 200, period: 10s } } }
+        \(withoutLight ? "" : "  light: { illuminance: { sine: { mean: 300, amplitude: 200, period: 10s } } }\n")
         \(reduced ? "" : "  power:\n    shunt_voltage: { sine: { mean: 80, amplitude: 60, period: 1m } }\n    bus_voltage: { walk: { start: 12, step: 0.01, min: 11.5, max: 12.5 } }\n")
         """
     }
