@@ -126,7 +126,7 @@ struct HomeAssistantDiscovery {
 
 extension HomeAssistantDiscovery {
     /// Collects the components in profile order: sensors, inputs, outputs.
-    private struct Builder {
+    struct Builder {
         let profile: Profile
         let topics: TopicScheme
         var components: [HomeAssistantComponent] = []
