@@ -157,7 +157,14 @@ extension HomeAssistantDiscovery {
 
         private mutating func add(_ platform: String, _ parts: [String], name: String,
                                   sensorStatus: String? = nil, _ configure: (inout HomeAssistantConfig) -> Void) {
-            let objectID = Self.objectID(parts)
+            // `<sensor>_<channel>` may equal another entry's id (an input `climate_temperature`):
+            // the later one is numbered, which keeps ids stable for a given profile.
+            var objectID = Self.objectID(parts)
+            if components.contains(where: { $0.objectID == objectID }) {
+                var number = 2
+                while components.contains(where: { $0.objectID == "\(objectID)_\(number)" }) { number += 1 }
+                objectID = "\(objectID)_\(number)"
+            }
             var options = HomeAssistantConfig()
             options["name"] = .text(name)
             options["unique_id"] = .text(HomeAssistantDiscovery.deviceIdentifier(profile.gateway.id) + "_" + objectID)

@@ -103,6 +103,24 @@ struct HomeAssistantAnnouncementTests {
         #expect(byID["c_humidity"]?.options["expire_after"] == .integer(30))
     }
 
+    @Test("an object id that two entries would share is numbered, so unique_ids stay unique")
+    func collidingObjectIDs() throws {
+        let discovery = try Self.discovery("""
+        gateway: { id: gw }
+        mqtt: { home_assistant: { discovery: true } }
+        inputs:
+          - { id: c_temperature, gpio: { line: 5 } }
+        sensors:
+          - { id: c, driver: tmp102, i2c: { bus: 1 } }
+        """)
+        #expect(discovery.components.map(\.objectID) == ["c_temperature", "c_temperature_2"])
+        let uniqueIDs = discovery.components.compactMap { component -> String? in
+            if case .text(let id) = component.options["unique_id"] { return id }
+            return nil
+        }
+        #expect(Set(uniqueIDs).count == 2)
+    }
+
     @Test("the schema rules catch what they are written for")
     func schemaBites() {
         func problems(_ platform: String, _ config: [String: Any]) -> [String] {

@@ -57,6 +57,12 @@ extension ProfileDecoder {
         let publish = entry.optional("publish").flatMap {
             validator.choice($0, SensorPublishing.allCases.map { ($0.rawValue, $0) })
         }
+        // The combined message names its channels beside its own `ts` and `seq`.
+        if let field = entry.optional("publish"), publish?.combined == true,
+           let clash = known?.channels.first(where: { $0.name == "ts" || $0.name == "seq" }) {
+            validator.report(at: field.location, field.path,
+                             "the channel '\(clash.name)' would clash with the combined message's own '\(clash.name)'; rename the channel or use publish: per_channel")
+        }
 
         guard let id, let driver, let i2c else { return nil }
         let address = i2c.address ?? driver.defaultAddress
