@@ -57,7 +57,7 @@ struct HomeAssistantProfileTests {
         #expect(combined.sensors[0].publish.combined && !combined.sensors[0].publish.perChannel)
     }
 
-    @Test("bad values are located errors with a did-you-mean", arguments: [
+    static let invalidCases: [(String, String, String, String)] = [
         ("{ home_assistant: { discovery: true, mode: devices } }", "", "",
          "t.yaml:2:50: error: mqtt.home_assistant.mode: expected one of device, entity, got 'devices' (did you mean 'device'?)"),
         ("{ home_assistant: { discovery: true, mdoe: device } }", "", "",
@@ -68,7 +68,9 @@ struct HomeAssistantProfileTests {
          "t.yaml:6:45: error: outputs[0].payload: on and off must differ (ignoring case): a command 'Open' would be ambiguous"),
         ("{}", "", ", payload: { on: open }",
          "t.yaml:6:45: error: outputs[0].payload: missing required key 'off'"),
-    ])
+    ]
+
+    @Test("bad values are located errors with a did-you-mean", arguments: invalidCases)
     func invalid(_ mqtt: String, _ sensor: String, _ output: String, _ expected: String) {
         let errors = Self.errors(mqtt, sensor: sensor, output: output)
         #expect(errors == [expected], "\(errors)")

@@ -6,13 +6,15 @@ import Testing
 /// on/off strings.
 @Suite("Output commands from Home Assistant and zigbee2mqtt")
 struct OutputCommandPayloadTests {
-    @Test("ON/OFF and {\"state\": ...} in any case", arguments: [
+    static let acceptedCases: [(String, OutputCommand)] = [
         ("ON", OutputCommand.set(true)), ("OFF", .set(false)), (" on ", .set(true)),
         (#"{"state": "ON"}"#, .set(true)), (#"{"state":"OFF"}"#, .set(false)), (#"{"state": "off"}"#, .set(false)),
         (#"{"state": true}"#, .set(true)), (#"{"state": "TOGGLE"}"#, .toggle),
         (#"{"state": "ON", "pulse": "2s"}"#, .pulse(true, .seconds(2))),
         (#"{"value": "on"}"#, .set(true)),
-    ])
+    ]
+
+    @Test("ON/OFF and {\"state\": ...} in any case", arguments: acceptedCases)
     func accepted(_ text: String, _ expected: OutputCommand) {
         #expect(OutputCommand.parse(text) == expected)
     }
@@ -36,14 +38,16 @@ struct OutputCommandPayloadTests {
         #expect(named.contains("'running' / 'stopped'"), "\(named)")
     }
 
-    @Test("refused with the reason", arguments: [
+    static let refusedCases: [(String, String)] = [
         (#"{"state": "ON", "value": true}"#, "either \"value\" or \"state\", not both"),
         (#"{"state": "maybe"}"#, "\"state\" must be true, false, on, off, 1 or 0 (or toggle), got 'maybe'"),
         (#"{"value": "toggle"}"#, "\"value\" must be true, false, on, off, 1 or 0, got 'toggle'"),
         (#"{"state": "TOGGLE", "pulse": "1s"}"#, "\"state\" must be"),
         (#"{"brightness": 10}"#, "unknown key 'brightness'"),
         ("{}", "needs \"value\": true or false, or \"state\": \"ON\" or \"OFF\""),
-    ])
+    ]
+
+    @Test("refused with the reason", arguments: refusedCases)
     func refused(_ text: String, _ fragment: String) {
         guard case .invalid(let reason) = OutputCommand.parse(text) else {
             Issue.record("\(text) was accepted")
