@@ -41,7 +41,7 @@ final class HomeAssistantAnnouncer {
         remembered = previous == current
         if !removals.isEmpty {
             let names = removals.components.map(\.objectID) + removals.topics
-            logger.info("Home Assistant: removing \(names.count) entities or configs no longer in the profile: \(names.joined(separator: ", "))")
+            logger.info("Home Assistant: removing what the profile no longer has (from \(memoryPath)): \(names.joined(separator: ", "))")
         }
     }
 
