@@ -32,6 +32,8 @@ final class GatewayRuntime: @unchecked Sendable {
     var pwmControllers: [PWMController] = []
     var pwmOutputs: [PWMOutput] = []
     var utcResyncTimer = DeadlineTimer()
+    /// Home Assistant discovery, when `mqtt.home_assistant.discovery` is on.
+    let homeAssistant: HomeAssistantAnnouncer?
     /// Set when stopping begins: commands are no longer acted on or answered, so nothing
     /// about them can be published after `offline`.
     private(set) var shuttingDown = false
@@ -42,13 +44,17 @@ final class GatewayRuntime: @unchecked Sendable {
 
     /// `failover`: brokers tried after `broker`, with its scheme and credentials.
     init(profile: Profile, broker: BrokerURL, failover: [BrokerURL] = [], stateDirectory: String,
-         hardware: any GatewayHardware, loop: EventLoop, logger: Logger) throws(GatewayError) {
+         hardware: any GatewayHardware, loop: EventLoop, logger: Logger, softwareVersion: String? = nil) throws(GatewayError) {
         self.profile = profile
         self.loop = loop
         self.logger = logger
         self.hardware = hardware
         self.topics = TopicScheme(prefix: profile.mqtt.topicPrefix)
         self.sequence = try SequenceCounter(directory: stateDirectory, gatewayID: profile.gateway.id, logger: logger)
+        self.homeAssistant = profile.mqtt.homeAssistant?.discovery == true
+            ? HomeAssistantAnnouncer(profile: profile, topics: topics, stateDirectory: stateDirectory,
+                                     softwareVersion: softwareVersion, logger: logger)
+            : nil
 
         let settings = profile.mqtt
         let password = try BrokerPassword.read(settings, logger: logger)
@@ -95,9 +101,7 @@ final class GatewayRuntime: @unchecked Sendable {
         if profile.mqtt.outbox != nil {
             logger.warning("mqtt.outbox is not implemented yet: messages are buffered in memory only (mqtt.max_buffered)")
         }
-        if profile.mqtt.homeAssistant?.discovery == true {
-            logger.warning("mqtt.home_assistant.discovery is not implemented yet: no discovery messages are published")
-        }
+        startHomeAssistant()
         hardware.start()
         mqtt.start()
         for worker in workers { worker.start() }
@@ -119,6 +123,7 @@ final class GatewayRuntime: @unchecked Sendable {
     private func connected() {
         publish(topic: topics.status, payload: Array("online".utf8), qos: 1, retain: true)
         if !outputs.isEmpty || !pwmOutputs.isEmpty { mqtt.subscribe(topics.commandFilter, qos: 1) }
+        announceHomeAssistant(reason: "on connecting")
     }
 
     // MARK: Publishing

@@ -18,8 +18,12 @@ public struct GatewayOptions: Sendable {
     public var simulate: Bool
     /// `--state-dir`, overriding `gateway.state_dir`.
     public var stateDirectory: String?
+    /// The version the gateway reports (Home Assistant's device and origin `sw`).
+    public var softwareVersion: String?
 
-    public init(profile: Profile, broker: BrokerURL? = nil, simulate: Bool = false, stateDirectory: String? = nil) {
+    public init(profile: Profile, broker: BrokerURL? = nil, simulate: Bool = false, stateDirectory: String? = nil,
+                softwareVersion: String? = nil) {
+        self.softwareVersion = softwareVersion
         self.profile = profile
         self.broker = broker
         self.simulate = simulate
@@ -56,7 +60,7 @@ public final class GatewayService: Service, @unchecked Sendable {
             // `--broker` names the one broker to use; the profile's list is not appended.
             failover: options.broker == nil ? Array(options.profile.mqtt.brokers.dropFirst()) : [],
             stateDirectory: options.stateDirectory ?? options.profile.gateway.stateDirectory,
-            hardware: hardware, loop: loop, logger: logger)
+            hardware: hardware, loop: loop, logger: logger, softwareVersion: options.softwareVersion)
         supervision = ServiceSupervision(notifier: SystemdNotifier(logger: logger), loop: loop, runtime: runtime)
         let profile = options.profile
         if profile.inputs.isEmpty, profile.sensors.isEmpty, profile.outputs.isEmpty, profile.pwmOutputs.isEmpty {

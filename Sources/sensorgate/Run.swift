@@ -53,7 +53,8 @@ struct Run: AsyncParsableCommand {
         let gateway: GatewayService
         do {
             gateway = try GatewayService(
-                options: GatewayOptions(profile: loaded, broker: brokerURL, simulate: simulate, stateDirectory: stateDir),
+                options: GatewayOptions(profile: loaded, broker: brokerURL, simulate: simulate, stateDirectory: stateDir,
+                                        softwareVersion: Sensorgate.version),
                 logger: logger)
         } catch {
             printError("error: \(error)")

@@ -15,7 +15,8 @@ public struct MQTTSettings: Sendable, Equatable {
     public var topicPrefix: String
     /// `qos`, default 1.
     public var qos: QoS
-    /// `retain`, default false (the status topic is always retained).
+    /// `retain`, default false, or true when Home Assistant discovery is on (so Home
+    /// Assistant has every state after its own restart); the status topic is always retained.
     public var retain: Bool
     /// `keepalive`, default 30s (5s...65535s).
     public var keepalive: Interval
@@ -94,11 +95,28 @@ public struct OutboxSettings: Sendable, Equatable {
     }
 }
 
+/// `home_assistant: { discovery: true, prefix: homeassistant, mode: device }`
 public struct HomeAssistantSettings: Sendable, Equatable {
+    /// How the gateway's entities are announced.
+    public enum Mode: String, Sendable, Equatable, CaseIterable {
+        /// One retained `<prefix>/device/<gateway id>/config` holding every component
+        /// (Home Assistant 2024.11 and later).
+        case device
+        /// One retained `<prefix>/<component>/<gateway id>/<object id>/config` per entity,
+        /// for Home Assistant releases before 2024.11.
+        case entity
+    }
+
+    /// `discovery`, default false.
     public var discovery: Bool
+    /// `prefix`: Home Assistant's discovery prefix, default `homeassistant`.
     public var prefix: String
-    public init(discovery: Bool = false, prefix: String = "homeassistant") {
+    /// `mode`, default `device`.
+    public var mode: Mode
+
+    public init(discovery: Bool = false, prefix: String = "homeassistant", mode: Mode = .device) {
         self.discovery = discovery
         self.prefix = prefix
+        self.mode = mode
     }
 }

@@ -61,7 +61,7 @@ extension ProfileDecoder {
             clientID: clientID ?? gatewayID,
             topicPrefix: topicPrefix ?? "sensorgate/\(gatewayID)",
             qos: qos ?? .atLeastOnce,
-            retain: retain ?? false,
+            retain: retain ?? (homeAssistant?.discovery == true),
             keepalive: keepalive ?? .seconds(30),
             username: username,
             passwordFile: credentials.passwordFile?.path,
@@ -138,9 +138,12 @@ extension ProfileDecoder {
     }
 
     private func decodeHomeAssistant(_ field: Field) -> HomeAssistantSettings? {
-        guard let settings = validator.mapping(field, keys: ["discovery", "prefix"]) else { return nil }
+        guard let settings = validator.mapping(field, keys: ["discovery", "prefix", "mode"]) else { return nil }
         let discovery = settings.optional("discovery").flatMap(validator.bool)
         let prefix = settings.optional("prefix").flatMap { topicLevels($0) }
-        return HomeAssistantSettings(discovery: discovery ?? false, prefix: prefix ?? "homeassistant")
+        let mode = settings.optional("mode").flatMap {
+            validator.choice($0, HomeAssistantSettings.Mode.allCases.map { ($0.rawValue, $0) })
+        }
+        return HomeAssistantSettings(discovery: discovery ?? false, prefix: prefix ?? "homeassistant", mode: mode ?? .device)
     }
 }
