@@ -33,7 +33,6 @@ extension GatewayRuntime {
                                  refused: client.refused, outboxFull: outbox?.droppedWhenFull ?? 0)
         snapshot.backlog = mqtt.backlog
         snapshot.outbox = outbox
-        snapshot.connected = mqtt.state == .connected
         snapshot.reconnects = client.connects > 0 ? client.connects - 1 : 0
         snapshot.connectFailures = client.connectFailures
         snapshot.loopLag = lag

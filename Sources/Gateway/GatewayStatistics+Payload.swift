@@ -32,7 +32,6 @@ extension GatewayStatistics.Snapshot {
             writer.field("bytes", outbox.bytes)
             writer.endObject()
         }
-        writer.field("connected", connected)
         writer.field("reconnects", reconnects)
         writer.field("connect_failures", connectFailures)
         writer.beginObject("loop_lag_ms")

@@ -54,7 +54,6 @@ extension GatewayStatistics {
         /// Messages in memory waiting for the broker: buffered, or sent and unacknowledged.
         var backlog: Int = 0
         var outbox: OutboxGauge?
-        var connected = false
         /// Successful connections after the first.
         var reconnects: UInt64 = 0
         /// Connection attempts that failed (refused, timed out, unreachable).

@@ -8,7 +8,7 @@ import SensorgateCore
 ///
 /// Kept per statistics interval (reset when reported) and over the whole run, in
 /// ``PollLateness``'s fixed histogram: 10 µs buckets up to 10 ms, so a percentile is the
-/// upper edge of its bucket, and the exact maximum.
+/// upper edge of its bucket (or the maximum, if that is lower), and the exact maximum.
 struct LoopLag {
     /// Four probes a second: enough samples for a p99 over a minute (240), and a wakeup
     /// too rare to cost anything measurable on a Pi-class board.
@@ -49,8 +49,9 @@ struct LoopLag {
     }
 
     private static func summary(_ lateness: PollLateness) -> Summary {
-        guard lateness.count > 0 else { return Summary(probes: 0) }
-        return Summary(probes: lateness.count, p99Milliseconds: lateness.percentileMilliseconds(99),
-                       maximumMilliseconds: Double(lateness.maximum.nanoseconds) / 1e6)
+        guard lateness.count > 0, let p99 = lateness.percentileMilliseconds(99) else { return Summary(probes: 0) }
+        let maximum = Double(lateness.maximum.nanoseconds) / 1e6
+        // A bucket's upper edge can lie above the largest sample in it: never show p99 > max.
+        return Summary(probes: lateness.count, p99Milliseconds: min(p99, maximum), maximumMilliseconds: maximum)
     }
 }
