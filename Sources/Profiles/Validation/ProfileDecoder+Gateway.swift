@@ -142,19 +142,20 @@ extension ProfileDecoder {
     /// `stats: { interval: 60s, log: true }`; `interval: 0` or `off` turns statistics off.
     private func decodeStatisticsSettings(_ field: Field) -> StatisticsSettings? {
         guard let stats = validator.mapping(field, keys: ["interval", "log"]) else { return nil }
-        var interval: Interval?? = .some(.seconds(60))
+        var interval: Interval? = .seconds(60)
+        var valid = true
         if let field = stats.optional("interval") {
-            if let text = field.node.scalarText, ["0", "off"].contains(text) {
-                interval = .some(nil)
+            if let text = field.node.scalarText, text == "0" || text == "off" {
+                interval = nil
             } else if let value = validator.duration(field, in: .seconds(1)...Interval.seconds(86_400),
                                                      lowerNote: "or 0 or off for none") {
-                interval = .some(value)
+                interval = value
             } else {
-                interval = nil
+                valid = false
             }
         }
         let log = stats.optional("log").flatMap(validator.bool)
-        guard let interval else { return nil }
+        guard valid else { return nil }
         return StatisticsSettings(interval: interval, log: log ?? true)
     }
 
