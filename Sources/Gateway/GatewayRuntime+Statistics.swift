@@ -22,7 +22,7 @@ extension GatewayRuntime {
     func statisticsSnapshot(lag: LoopLag.Summary) -> GatewayStatistics.Snapshot {
         let now = loop.now()
         let client = mqtt.statistics
-        let outbox = statistics.outbox?()
+        let outbox = statistics.readOutbox?()
         var snapshot = GatewayStatistics.Snapshot(utc: utcNanoseconds(now), uptime: now - statistics.startedAt,
                                                   interval: profile.mqtt.stats.interval)
         snapshot.readings = .init(sensor: sensors.reduce(0) { $0 + $1.readings }, edges: edgesSeen,

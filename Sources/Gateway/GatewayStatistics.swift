@@ -24,9 +24,10 @@ struct GatewayStatistics {
     /// Windows closed on sensor channels and edge-metric periods of inputs.
     var windows: UInt64 = 0
     var lag = LoopLag()
-    /// Read at every snapshot when set: the durable outbox installs it; without one, the
-    /// statistics show only the in-memory backlog and no `outbox` object.
-    var outbox: (() -> OutboxGauge)?
+    /// Read at every snapshot when set: the durable outbox installs it (its depth, its
+    /// bytes, what it dropped when full); without one, the statistics show only the
+    /// in-memory backlog and no `outbox` object, and `dropped.outbox_full` stays 0.
+    var readOutbox: (() -> OutboxGauge)?
     /// `<prefix>/stats` messages handed to the client (counted in `published` like any other).
     var reportsPublished: UInt64 = 0
 

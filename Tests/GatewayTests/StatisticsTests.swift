@@ -1,4 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
+import Logging
+import Profiles
+import Runtime
 import SensorgateCore
 import Testing
 
@@ -112,5 +118,41 @@ struct StatisticsTests {
         quiet.sensors = [.init(id: "probe", status: "online", readings: 20, failures: 2, consecutiveFailures: 0)]
         #expect(quiet.deliverySummary == "published 0 messages, 0 acknowledged, 0 dropped")
         #expect(quiet.detailSummary == "readings 0 (0 sensor, 0 edges, 0 windows); 0 waiting; 0 reconnects; up 5s; sensor failures: probe 2")
+    }
+
+    @Test("a runtime's snapshot: uptime on the loop's clock, its counters, and the outbox through its hook")
+    func runtimeSnapshot() throws {
+        let clock = ManualClock()
+        let profile = try ProfileLoader.load(text: """
+            gateway: { id: counted }
+            mqtt: { stats: { interval: 5s } }
+            inputs:
+              - id: door
+                gpio: { line: 17 }
+            """, path: "test.yaml")
+        let loop = try EventLoop(clock: clock)
+        let state = "/tmp/sensorgate-statistics-\(getpid())"
+        defer { _ = try? FileManager.default.removeItem(atPath: state) }
+        let runtime = try GatewayRuntime(profile: profile, broker: BrokerURL(host: "127.0.0.1", port: 1, tls: false),
+                                         stateDirectory: state, hardware: try SimulatedHardware(profile: profile, clock: clock),
+                                         loop: loop, logger: Logger(label: "test"))
+        runtime.startStatistics()
+        defer { runtime.stopStatistics() }
+        clock.advance(by: .milliseconds(2_500))
+        runtime.edgesSeen = 40
+        runtime.statistics.windows = 3
+        var before = runtime.statisticsSnapshot(lag: runtime.statistics.lag.intervalSummary)
+        #expect(before.uptime == .milliseconds(2_500))
+        #expect(before.interval == .seconds(5))
+        #expect(before.readings == .init(sensor: 0, edges: 40, windows: 3))
+        #expect(before.outbox == nil && before.dropped == .init())
+        #expect(before.reconnects == 0 && before.published == 0 && before.sensors.isEmpty)
+        #expect(before.loopLag.probes == 0, "the loop never ran")
+
+        runtime.statistics.readOutbox = { .init(messages: 7, bytes: 900, droppedWhenFull: 2) }
+        before = runtime.statisticsSnapshot(lag: runtime.statistics.lag.runSummary)
+        #expect(before.outbox == .init(messages: 7, bytes: 900, droppedWhenFull: 2))
+        #expect(before.dropped.outboxFull == 2 && before.dropped.total == 2)
+        #expect(before.summary.contains("; 0 waiting, outbox 7 messages in 900 bytes; "), "\(before.summary)")
     }
 }
