@@ -36,6 +36,11 @@ let package = Package(
             pkgConfig: "libmosquitto",
             providers: [.apt(["libmosquitto-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
 
         // Linux interfaces Glibc's module lacks (epoll, eventfd, timerfd); header only.
         .target(name: "CLinux"),
@@ -62,7 +67,7 @@ let package = Package(
         .target(name: "I2C", dependencies: ["SensorgateCore", "CI2C"], swiftSettings: strict),
         .target(
             name: "MQTT",
-            dependencies: ["SensorgateCore", "Runtime", "CMosquitto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SensorgateCore", "Runtime", "CMosquitto", "CSQLite", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
 
@@ -124,7 +129,7 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
-        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Runtime", "SensorgateCore"], swiftSettings: strict),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Runtime", "SensorgateCore", "CSQLite"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway", "Profiles", "SensorgateCore", "GPIO", "Simulation"],

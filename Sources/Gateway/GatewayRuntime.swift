@@ -19,8 +19,13 @@ final class GatewayRuntime: @unchecked Sendable {
     let logger: Logger
     let hardware: any GatewayHardware
     let mqtt: MQTTClient
+    /// What readings are published through: the client, or the outbox in front of it.
+    let publisher: any MessagePublisher
+    /// The durable outbox, when `mqtt.outbox` is set.
+    let outbox: OutboxPublisher?
+    private let outboxLock: StateDirectoryLock?
     let topics: TopicScheme
-    let sequence: SequenceCounter
+    let sequence: any SequenceSource
     var utc = UTCMapping.system()
     var encoder = PayloadEncoder()
 
@@ -40,14 +45,13 @@ final class GatewayRuntime: @unchecked Sendable {
     var edgesSeen: UInt64 = 0
     var edgesLost: UInt64 = 0
 
-    init(profile: Profile, broker: BrokerURL, stateDirectory: String, hardware: any GatewayHardware,
-         loop: EventLoop, logger: Logger) throws(GatewayError) {
+    init(profile: Profile, broker: BrokerURL, stateDirectory: String, stateDirectoryFromCommandLine: Bool = false,
+         hardware: any GatewayHardware, loop: EventLoop, logger: Logger) throws(GatewayError) {
         self.profile = profile
         self.loop = loop
         self.logger = logger
         self.hardware = hardware
         self.topics = TopicScheme(prefix: profile.mqtt.topicPrefix)
-        self.sequence = try SequenceCounter(directory: stateDirectory, gatewayID: profile.gateway.id, logger: logger)
 
         let settings = profile.mqtt
         var password: String?
@@ -64,11 +68,30 @@ final class GatewayRuntime: @unchecked Sendable {
             clientID: settings.clientID, keepalive: settings.keepalive,
             username: settings.username, password: password,
             will: .init(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true),
+            maxInflight: settings.outbox?.inflight ?? OutboxSettings.defaultInflight,
             maxBuffered: settings.maxBuffered, maxIncomingPayload: OutputCommand.maxBytes)
         do {
             self.mqtt = try MQTTClient(configuration: configuration, loop: loop, logger: logger)
         } catch {
             throw GatewayError("MQTT: \(error)")
+        }
+        // Numbering is set up last, so a start that fails before it consumes no numbers.
+        let counterFile = stateDirectory + "/" + profile.gateway.id + ".seq"
+        if let outboxSettings = settings.outbox {
+            let path = Self.outboxPath(outboxSettings, gatewayID: profile.gateway.id, stateDirectory: stateDirectory,
+                                       stateDirectoryFromCommandLine: stateDirectoryFromCommandLine,
+                                       environment: Self.systemdStateDirectory)
+            let (outbox, lock) = try Self.openOutbox(outboxSettings, path: path, counterFile: counterFile, client: mqtt,
+                                                     loop: loop, logger: logger)
+            self.outbox = outbox
+            self.outboxLock = lock
+            self.publisher = outbox
+            self.sequence = OutboxSequence(publisher: outbox, counterFile: counterFile, logger: logger)
+        } else {
+            self.outbox = nil
+            self.outboxLock = nil
+            self.publisher = mqtt
+            self.sequence = try SequenceCounter(directory: stateDirectory, gatewayID: profile.gateway.id, logger: logger)
         }
     }
 
@@ -91,16 +114,17 @@ final class GatewayRuntime: @unchecked Sendable {
             try startSensors()
         } catch {
             releaseLines()
+            // Nothing was published: the numbers reserved at construction go back.
+            sequence.close()
+            outbox?.abandon()
             throw error
         }
         // Keys of the profile contract whose features are not built yet: say so, once.
-        if profile.mqtt.outbox != nil {
-            logger.warning("mqtt.outbox is not implemented yet: messages are buffered in memory only (mqtt.max_buffered)")
-        }
         if profile.mqtt.homeAssistant?.discovery == true {
             logger.warning("mqtt.home_assistant.discovery is not implemented yet: no discovery messages are published")
         }
         hardware.start()
+        outbox?.start()
         mqtt.start()
         for worker in workers { worker.start() }
         for port in expanders { port.start() }
@@ -119,14 +143,15 @@ final class GatewayRuntime: @unchecked Sendable {
     }
 
     private func connected() {
-        publish(topic: topics.status, payload: Array("online".utf8), qos: 1, retain: true)
+        // About this connection only: straight to the client, never stored for a later run.
+        mqtt.publish(topic: topics.status, payload: Array("online".utf8), qos: 1, retain: true)
         if !outputs.isEmpty || !pwmOutputs.isEmpty { mqtt.subscribe(topics.commandFilter, qos: 1) }
     }
 
     // MARK: Publishing
 
     func publish(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
-        mqtt.publish(topic: topic, payload: payload, qos: qos, retain: retain)
+        publisher.publish(topic: topic, payload: payload, qos: qos, retain: retain)
     }
 
     func utcNanoseconds(_ timestamp: Timestamp) -> Int64 { utc.utcNanoseconds(timestamp) }
@@ -145,7 +170,7 @@ final class GatewayRuntime: @unchecked Sendable {
     func shutdown(completion: @escaping () -> Void) {
         guard !shuttingDown else { return }
         shuttingDown = true
-        logger.info("stopping: flushing \(mqtt.backlog) pending messages")
+        logger.info("stopping: flushing \(publisher.backlog) pending messages")
         hardware.stop()
         var lateness = PollLateness()
         for worker in workers {
@@ -166,9 +191,9 @@ final class GatewayRuntime: @unchecked Sendable {
         stopPWM()
         releaseLines()
         let offline = OutgoingMessage(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true)
-        mqtt.shutdown(timeout: .seconds(5), final: [offline]) { [unowned self] in
+        publisher.shutdown(timeout: .seconds(5), final: [offline]) { [unowned self] in
             sequence.close()
-            logger.info("stopped; published \(mqtt.statistics.published) messages, \(mqtt.statistics.dropped) dropped")
+            logger.info("stopped; published \(mqtt.statistics.published) messages, \(mqtt.statistics.dropped) dropped\(outboxSummary)")
             completion()
         }
     }

@@ -53,6 +53,7 @@ public final class GatewayService: Service, @unchecked Sendable {
             profile: options.profile,
             broker: options.broker ?? options.profile.mqtt.broker,
             stateDirectory: options.stateDirectory ?? options.profile.gateway.stateDirectory,
+            stateDirectoryFromCommandLine: options.stateDirectory != nil,
             hardware: hardware, loop: loop, logger: logger)
     }
 
