@@ -40,7 +40,7 @@ extension GatewayRuntime {
         let floor = try SequenceCounter.readNumber(counterFile) ?? 0
         let bootID = readTextFile("/proc/sys/kernel/random/boot_id", limit: 64)?.trimmingWhitespace() ?? ""
         let configuration = OutboxConfiguration(path: path, maxMessages: settings.maxMessages, maxBytes: settings.maxBytes,
-                                                inflight: settings.inflight, syncInterval: settings.sync,
+                                                inflight: settings.inflight, syncInterval: settings.sync, batchInterval: settings.batch,
                                                 bootID: bootID, sequenceFloor: floor)
         let outbox: Outbox
         do {

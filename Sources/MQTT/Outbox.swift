@@ -107,6 +107,9 @@ public final class Outbox {
     deinit { database.close() }
 
     private static func prepareSchema(_ database: OutboxDatabase, configuration: OutboxConfiguration) throws(OutboxError) {
+        // Small pages: a commit writes each page it changed to the log, so the page size
+        // is what one commit costs the SD card (only a new database takes it).
+        try database.execute("PRAGMA page_size = 1024", "cannot set the page size")
         // WAL: a commit appends to `<path>-wal` (one write, no fsync with NORMAL); the
         // checkpoint on the sync interval fsyncs it and folds it into the database.
         try database.execute("PRAGMA journal_mode = WAL", "cannot switch to WAL mode")

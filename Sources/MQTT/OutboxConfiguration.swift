@@ -14,6 +14,9 @@ public struct OutboxConfiguration: Sendable, Equatable {
     /// commit. Between syncs a write reaches the kernel, which survives a crash or SIGKILL
     /// of the gateway but not a power cut.
     public var syncInterval: Interval
+    /// The longest a message waits for the commit that stores it (group commit: one
+    /// transaction for everything published meanwhile); `.zero` commits once per loop turn.
+    public var batchInterval: Interval
     /// This boot of the system (`/proc/sys/kernel/random/boot_id`): an unclean stop under
     /// another boot id was a power cut or a kernel crash, which may have lost the last
     /// `syncInterval` of writes, `seq` included.
@@ -26,13 +29,14 @@ public struct OutboxConfiguration: Sendable, Equatable {
     public var powerLossSkip: UInt64
 
     public init(path: String, maxMessages: Int = 1_000_000, maxBytes: Int = 256 << 20, inflight: Int = 100,
-                syncInterval: Interval = .seconds(1), bootID: String = "", sequenceFloor: UInt64 = 0,
+                syncInterval: Interval = .seconds(1), batchInterval: Interval = .milliseconds(10), bootID: String = "", sequenceFloor: UInt64 = 0,
                 powerLossSkip: UInt64 = 65_536) {
         self.path = path
         self.maxMessages = maxMessages
         self.maxBytes = maxBytes
         self.inflight = inflight
         self.syncInterval = syncInterval
+        self.batchInterval = batchInterval
         self.bootID = bootID
         self.sequenceFloor = sequenceFloor
         self.powerLossSkip = powerLossSkip

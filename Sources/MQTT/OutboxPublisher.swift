@@ -66,6 +66,18 @@ public final class OutboxPublisher: MessagePublisher {
         scheduleFlush()
     }
 
+    private var sendScheduled = false
+
+    /// Refills the in-flight window on the next loop turn (after an acknowledgement).
+    private func scheduleSend() {
+        guard !sendScheduled else { return }
+        sendScheduled = true
+        loop.schedule(after: .zero) { [unowned self] in
+            sendScheduled = false
+            sendWaiting()
+        }
+    }
+
     public var backlog: Int { outbox.counters.depth + direct.count + client.backlog - outbox.inFlight }
 
     // MARK: Committing and sending
@@ -73,7 +85,7 @@ public final class OutboxPublisher: MessagePublisher {
     private func scheduleFlush() {
         guard !flushScheduled else { return }
         flushScheduled = true
-        loop.schedule(after: .zero) { [unowned self] in
+        loop.schedule(after: outbox.configuration.batchInterval) { [unowned self] in
             flushScheduled = false
             flush()
         }
@@ -144,21 +156,26 @@ public final class OutboxPublisher: MessagePublisher {
         }
     }
 
-    /// Runs inside libmosquitto's callback: only bookkeeping here, the commit follows on
-    /// the next loop turn.
+    /// Runs inside libmosquitto's callback: only bookkeeping here. The deletion rides
+    /// with the next commit (of new messages, else the sync timer's): until then a
+    /// SIGKILL re-sends the message at the next start, a duplicate, never a loss.
     private func acknowledged(_ mid: Int32) {
         guard let id = rowsByMid.removeValue(forKey: mid) else { return }
         outbox.acknowledge(id)
-        scheduleFlush()
+        scheduleSend()
     }
 
     // MARK: The sync policy
 
     private func scheduleSync() {
-        let interval = outbox.configuration.syncInterval
-        guard interval > .zero, !stopping else { return }
+        // With `sync: 0s` every commit syncs; the timer still commits acknowledgements
+        // when nothing new is published.
+        let configured = outbox.configuration.syncInterval
+        let interval = configured > .zero ? configured : .seconds(1)
+        guard !stopping else { return }
         syncTimer = loop.schedule(after: interval) { [unowned self] in
             syncTimer = nil
+            flush()
             do {
                 try outbox.synchronize()
             } catch {

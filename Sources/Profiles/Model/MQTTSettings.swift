@@ -72,19 +72,23 @@ public struct OutboxSettings: Sendable, Equatable {
     public var inflight: Int
     /// `sync`: how often writes are forced to the disk (`0s`: every commit), default 1s.
     public var sync: Interval
+    /// `batch`: the longest a message waits for the commit that stores it, default 10ms.
+    public var batch: Interval
 
     public static let defaultMaxMessages = 1_000_000
     public static let defaultMaxBytes = 256 << 20
     public static let defaultInflight = 100
     public static let defaultSync = Interval.seconds(1)
+    public static let defaultBatch = Interval.milliseconds(10)
 
     public init(path: String? = nil, maxMessages: Int = defaultMaxMessages, maxBytes: Int = defaultMaxBytes,
-                inflight: Int = defaultInflight, sync: Interval = defaultSync) {
+                inflight: Int = defaultInflight, sync: Interval = defaultSync, batch: Interval = defaultBatch) {
         self.path = path
         self.maxMessages = maxMessages
         self.maxBytes = maxBytes
         self.inflight = inflight
         self.sync = sync
+        self.batch = batch
     }
 }
 

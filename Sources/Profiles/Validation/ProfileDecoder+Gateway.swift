@@ -127,7 +127,7 @@ extension ProfileDecoder {
         return TLSSettings(caFile: caFile, certFile: certFile, keyFile: keyFile)
     }
 
-    static let outboxKeys = ["path", "max_messages", "max_bytes", "inflight", "sync"]
+    static let outboxKeys = ["path", "max_messages", "max_bytes", "inflight", "sync", "batch"]
 
     private func decodeOutbox(_ field: Field) -> OutboxSettings? {
         guard let outbox = validator.mapping(field, keys: Self.outboxKeys) else { return nil }
@@ -136,10 +136,12 @@ extension ProfileDecoder {
         let maxBytes = outbox.optional("max_bytes").flatMap { validator.integer($0, in: 4_096...(1 << 40)) }
         let inflight = outbox.optional("inflight").flatMap { validator.integer($0, in: 1...65_535) }
         let sync = outbox.optional("sync").flatMap { validator.duration($0, in: .zero...Interval.seconds(60)) }
+        let batch = outbox.optional("batch").flatMap { validator.duration($0, in: .zero...Interval.seconds(1)) }
         let settings = OutboxSettings(path: path, maxMessages: maxMessages ?? OutboxSettings.defaultMaxMessages,
                                       maxBytes: maxBytes ?? OutboxSettings.defaultMaxBytes,
                                       inflight: inflight ?? OutboxSettings.defaultInflight,
-                                      sync: sync ?? OutboxSettings.defaultSync)
+                                      sync: sync ?? OutboxSettings.defaultSync,
+                                      batch: batch ?? OutboxSettings.defaultBatch)
         if let field = outbox.optional("inflight"), inflight != nil, settings.inflight > settings.maxMessages {
             validator.report(at: field.location, field.path,
                              "the in-flight window (\(settings.inflight)) must not exceed max_messages (\(settings.maxMessages))")
