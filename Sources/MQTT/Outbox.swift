@@ -52,12 +52,24 @@ public final class Outbox {
 
     static let schemaVersion = 1
 
-    public init(configuration: OutboxConfiguration) throws(OutboxError) {
+    /// Opens (or creates) the outbox. `pageLimit` caps the database's pages, so that
+    /// tests meet SQLite's "database or disk is full" without filling a disk.
+    public convenience init(configuration: OutboxConfiguration) throws(OutboxError) {
+        try self.init(configuration: configuration, pageLimit: nil)
+    }
+
+    init(configuration: OutboxConfiguration, pageLimit: Int?) throws(OutboxError) {
         self.configuration = configuration
-        let database = try OutboxDatabase(path: configuration.path)
+        let database: OutboxDatabase
+        do {
+            database = try OutboxDatabase(path: configuration.path)
+        } catch {
+            throw Self.explained(error, path: configuration.path)
+        }
         self.database = database
         do {
             try Self.prepareSchema(database, configuration: configuration)
+            if let pageLimit { try database.execute("PRAGMA max_page_count = \(pageLimit)", "cannot limit the pages") }
         } catch {
             database.close()
             throw Self.explained(error, path: configuration.path)
