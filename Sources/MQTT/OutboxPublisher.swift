@@ -45,15 +45,15 @@ public final class OutboxPublisher: MessagePublisher {
         self.logger = logger
         client.onAcknowledged = { [unowned self] mid in acknowledged(mid) }
         client.onReadyToSend = { [unowned self] in sendWaiting() }
+        // Before anything is numbered: the start's first readings already take numbers.
+        let waiting = outbox.counters.depth > 0 ? "\(outbox.counters.depth) messages from the previous run are sent first, in order" : "empty"
+        logger.info("outbox \(outbox.configuration.path): \(waiting); seq continues at \(outbox.lastSequence + 1)")
     }
 
     public var counters: OutboxCounters { outbox.counters }
 
     /// Starts the sync policy's timer.
     public func start() {
-        if outbox.counters.depth > 0 {
-            logger.notice("outbox \(outbox.configuration.path): \(outbox.counters.depth) messages from the previous run are sent first, in order")
-        }
         scheduleSync()
     }
 
