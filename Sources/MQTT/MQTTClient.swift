@@ -394,8 +394,13 @@ public final class MQTTClient {
         let rc = message.payload.withUnsafeBytes { bytes in
             mosquitto_publish(handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, message.qos, message.retain)
         }
-        if rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue { return .notConnected }
-        guard rc == MOSQ_ERR_SUCCESS.rawValue else { return .refused(Self.describe(rc)) }
+        // A QoS 1/2 message is queued inside libmosquitto before it tries the socket: when
+        // that finds the connection gone, the message is still there and goes out after
+        // the reconnect, so it counts as sent (its acknowledgement comes under this mid).
+        let queued = rc == MOSQ_ERR_SUCCESS.rawValue
+            || (message.qos > 0 && (rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue))
+        if !queued, rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue { return .notConnected }
+        guard queued else { return .refused(Self.describe(rc)) }
         statistics.published += 1
         unacknowledged.insert(mid)
         updateInterest()

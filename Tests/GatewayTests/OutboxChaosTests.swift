@@ -9,7 +9,7 @@ import Glibc
 /// every `seq`, and mosquitto processes the tests stop and start.
 @Suite("Outbox chaos (real binary, real mosquitto)", .serialized)
 struct OutboxChaosTests {
-    /// One input fed a 3 ms square wave: about 667 readings a second, each numbered, at QoS 1.
+    /// One input fed a 2 ms square wave: up to 1,000 readings a second, each numbered, at QoS 1.
     func profile(id: String, in directory: URL, maxMessages: Int = 1_000_000) throws -> URL {
         let text = """
             gateway:
@@ -22,7 +22,7 @@ struct OutboxChaosTests {
                 gpio: { line: 5 }
                 debounce: 0s
             simulation:
-              edge: { square: { period: 3ms } }
+              edge: { square: { period: 2ms } }
 
             """
         let file = directory.appendingPathComponent("\(id).yaml")
