@@ -33,7 +33,8 @@ public final class Outbox {
     private let database: OutboxDatabase
     private var pending: [Row] = []
     private var pendingBytes = 0
-    private var acknowledgedIDs: [Int64] = []
+    /// Rows to delete with the next commit, with their sizes (0 for a row this process did not hand out).
+    private var acknowledgedIDs: [(id: Int64, size: Int)] = []
     /// How many of ``acknowledgedIDs`` were discarded, not acknowledged.
     private var discardedCount = 0
     /// Sizes of the rows handed to the client and not acknowledged yet.
@@ -175,13 +176,14 @@ public final class Outbox {
 
     /// The broker acknowledged row `id`: it is deleted by the next ``commit()``.
     public func acknowledge(_ id: Int64) {
-        acknowledgedIDs.append(id)
+        // Out of the in-flight window at once: the window refills before the deletion commits.
+        acknowledgedIDs.append((id, handedSizes.removeValue(forKey: id) ?? 0))
     }
 
     /// Row `id` was refused by the client and will never be sent: deleted by the next
     /// ``commit()`` and counted as dropped.
     public func discard(_ id: Int64) {
-        acknowledgedIDs.append(id)
+        acknowledge(id)
         discardedCount += 1
     }
 
@@ -208,11 +210,11 @@ public final class Outbox {
         }
         do {
             var acknowledgedBytes = 0, deleted = 0
-            for id in acknowledgedIDs {
+            for (id, size) in acknowledgedIDs {
                 delete.bind(1, id)
                 try delete.run("cannot delete an acknowledged message")
                 if database.changes > 0 {
-                    acknowledgedBytes += handedSizes[id] ?? 0
+                    acknowledgedBytes += size
                     deleted += 1
                 }
             }
@@ -245,7 +247,6 @@ public final class Outbox {
             counters.droppedFull += UInt64(dropped)
             counters.depth = depth
             counters.bytes = bytes
-            for id in acknowledgedIDs { handedSizes[id] = nil }
             acknowledgedIDs.removeAll(keepingCapacity: true)
             pending.removeAll(keepingCapacity: true)
             pendingBytes = 0
@@ -316,9 +317,6 @@ public final class Outbox {
 
     /// Rows handed to the client and not acknowledged yet.
     public var inFlight: Int { handedSizes.count }
-
-    /// Committed rows not handed to the client yet.
-    public var waitingCount: Int { max(0, counters.depth - handedSizes.count) }
 
     // MARK: Syncing and closing
 
