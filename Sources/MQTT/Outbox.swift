@@ -253,8 +253,15 @@ public final class Outbox {
             sequenceDirty = false
             unsyncedCommits += 1
         } catch {
-            try? database.execute("ROLLBACK", "cannot roll back")
             dropPending()
+            if database.inTransaction {
+                do {
+                    try database.execute("ROLLBACK", "cannot roll back")
+                } catch let rollback {
+                    // Left open, the transaction would make every later commit fail too.
+                    throw OutboxError(rollback.kind, "\(error.description); then \(rollback.description)")
+                }
+            }
             throw error
         }
     }

@@ -46,6 +46,9 @@ final class OutboxDatabase {
         return Statement(statement, database: self)
     }
 
+    /// True inside a transaction (SQLite ends one by itself after some failures, a full disk among them).
+    var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite3_changes(handle)) }
 
