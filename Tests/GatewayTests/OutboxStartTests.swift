@@ -21,6 +21,23 @@ struct OutboxStartTests {
                                           environment: nil) == "/profile/gw.outbox")
     }
 
+    @Test("an outbox file that is not a database stops the start with what to do")
+    func corruptOutbox() throws {
+        let directory = TestEnvironment.temporaryDirectory()
+        let id = TestEnvironment.uniqueID("corrupt")
+        let state = directory.appendingPathComponent("state")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let outbox = state.appendingPathComponent("\(id).outbox")
+        try Data((0..<8_192).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }).write(to: outbox)
+        let profile = directory.appendingPathComponent("\(id).yaml")
+        try "gateway: { id: \(id) }\nmqtt: { outbox: {} }\ninputs:\n  - { id: door, gpio: { line: 17 } }\n"
+            .write(to: profile, atomically: true, encoding: .utf8)
+        let gateway = try GatewayProcess.run(profile: profile, stateDirectory: state)
+        #expect(gateway.waitForExit(timeout: 15) == 1, "\(gateway.log)")
+        #expect(gateway.log.contains("file is not a database") && gateway.log.contains("move \(outbox.path)"), "\(gateway.log)")
+        #expect(try Data(contentsOf: outbox).count == 8_192, "the damaged file is left as it was")
+    }
+
     /// A profile whose start fails after the state is opened: its input names a chip no machine has.
     func failingProfile(id: String, outbox: Bool, in directory: URL) throws -> URL {
         let text = """
