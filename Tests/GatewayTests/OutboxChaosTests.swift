@@ -43,6 +43,11 @@ struct OutboxChaosTests {
         return tally
     }
 
+    /// `thread` or `address` under `Tests/Sanitizers/run`, which slows the gateway several
+    /// times (so the rate is not demanded there) and keeps freed memory in quarantine (so
+    /// resident memory is not measured there); nil otherwise.
+    static let sanitizer = ProcessInfo.processInfo.environment["SENSORGATE_SANITIZER"]
+
     func sleep(until date: Date) {
         let left = date.timeIntervalSinceNow
         if left > 0 { Thread.sleep(forTimeInterval: left) }
@@ -74,7 +79,7 @@ struct OutboxChaosTests {
         #expect(missing.isEmpty, "missing seq: \(missing.prefix(20))\n\(gateway.log)")
         #expect(tally.highest == summary.assigned, "no number beyond the last assigned")
         #expect(gateway.log.components(separatedBy: "reconnected to").count - 1 >= 5, "\(gateway.log)")
-        #expect(rate >= 500, "the run must reach 500 readings a second, got \(rate)")
+        if Self.sanitizer == nil { #expect(rate >= 500, "the run must reach 500 readings a second, got \(rate)") }
         #expect(summary.kept == 0, "a clean stop with the broker up delivers everything")
     }
 
@@ -139,7 +144,9 @@ struct OutboxChaosTests {
         #expect(tally.missing(upTo: summary.assigned).count == summary.droppedFull, "each drop is exactly one missing number")
         #expect(gateway.log.contains("outbox full"), "drops are logged")
         #expect(gateway.log.components(separatedBy: "outbox full").count - 1 <= 4, "rate-limited: at most one report per 10 s")
-        #expect(growth < 2_048, "resident memory must stay flat while the outbox is full: \(samples)")
+        if Self.sanitizer != "address" {
+            #expect(growth < 2_048, "resident memory must stay flat while the outbox is full: \(samples)")
+        }
     }
 
     /// VmRSS in KiB from /proc.
