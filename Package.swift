@@ -41,6 +41,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // systemd's notify protocol (READY=1, WATCHDOG=1, STATUS=) for `Type=notify`.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
 
         // Linux interfaces Glibc's module lacks (epoll, eventfd, timerfd); header only.
         .target(name: "CLinux"),
@@ -75,8 +81,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SensorgateCore", "CLinux", "Runtime", "Pipeline", "SensorDrivers", "Simulation", "SensorCatalog", "Profiles", "GPIO", "I2C",
-                "MQTT",
+                "SensorgateCore", "CLinux", "CSystemd", "Runtime", "Pipeline", "SensorDrivers", "Simulation", "SensorCatalog", "Profiles",
+                "GPIO", "I2C", "MQTT",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

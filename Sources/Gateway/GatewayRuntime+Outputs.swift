@@ -72,6 +72,7 @@ extension GatewayRuntime {
             logger.debug("ignored a command on \(LogText.escaped(topic)): stopping")
             return
         }
+        if receivedHomeAssistantStatus(message) { return }
         // An empty payload is how MQTT deletes a retained message (see below): not a command.
         guard message.size > 0 else {
             logger.debug("ignored an empty message on \(LogText.escaped(topic))")
@@ -99,7 +100,8 @@ extension GatewayRuntime {
             return
         }
         guard let output = line else { return }
-        let command = OutputCommand.parse(String(decoding: message.payload, as: UTF8.self))
+        let command = OutputCommand.parse(String(decoding: message.payload, as: UTF8.self),
+                                          payloadOn: output.spec.payloadOn, payloadOff: output.spec.payloadOff)
         // A new command ends a pulse under way; a pulse during a pulse returns to the
         // level from before the first one.
         let before = output.pulseReturn ?? output.value
@@ -144,7 +146,12 @@ extension GatewayRuntime {
 
     private func publishOutput(_ output: OutputLine, at time: Timestamp) {
         guard let seq = sequence.next() else { return }
-        let payload = encoder.state(.bool(output.value), unit: nil, utc: utcNanoseconds(time), seq: seq)
+        let payload: [UInt8]
+        if let on = output.spec.payloadOn, let off = output.spec.payloadOff {
+            payload = encoder.state(text: output.value ? on : off, utc: utcNanoseconds(time), seq: seq)
+        } else {
+            payload = encoder.state(.bool(output.value), unit: nil, utc: utcNanoseconds(time), seq: seq)
+        }
         publish(topic: output.topic, payload: payload, qos: Int32(profile.mqtt.qos.rawValue), retain: true)
     }
 

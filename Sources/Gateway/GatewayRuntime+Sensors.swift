@@ -15,6 +15,8 @@ final class SensorChannels {
         var chain: ChannelChain
         var stateTopic: String
         var windowTopics: [String: String]
+        /// The latest published value, for the sensor's combined message.
+        var latest: Double?
     }
 
     let spec: SensorSpec
@@ -23,10 +25,13 @@ final class SensorChannels {
     var health: SensorHealth
     /// `<prefix>/<id>/status`: `online` or `offline`, retained.
     let statusTopic: String
+    /// `<prefix>/<id>`: every channel in one message (`publish: combined` or `both`).
+    let combinedTopic: String
     var readings: UInt64 = 0
     var failures: UInt64 = 0
 
-    init(spec: SensorSpec, channels: [Channel], statusTopic: String) {
+    init(spec: SensorSpec, channels: [Channel], statusTopic: String, combinedTopic: String) {
+        self.combinedTopic = combinedTopic
         self.spec = spec
         self.channels = channels
         self.health = SensorHealth(offlineAfter: spec.offlineAfter)
@@ -56,7 +61,8 @@ extension GatewayRuntime {
                     chain: ChannelChain(stages: configured.filters.map(Self.stage), windows: windows),
                     stateTopic: topics.channel(spec.id, channel.name), windowTopics: windowTopics)
             }
-            sensors.append(SensorChannels(spec: spec, channels: channels, statusTopic: topics.sensorStatus(spec.id)))
+            sensors.append(SensorChannels(spec: spec, channels: channels, statusTopic: topics.sensorStatus(spec.id),
+                                          combinedTopic: topics.state(spec.id)))
             perBus[spec.bus, default: []].append(.init(index: index, id: spec.id, driver: descriptor.make(spec.options),
                                                        address: spec.address, mux: spec.mux, interval: spec.interval,
                                                        offlineAfter: spec.offlineAfter))
@@ -94,6 +100,7 @@ extension GatewayRuntime {
             // A part with no new sample answered, but read nothing.
             if !values.isEmpty { sensor.readings += 1 }
             report(sensor, sensor.health.succeeded(at: loop.now()))
+            var combinedChanged = false
             for channelIndex in sensor.channels.indices where channelIndex < values.count {
                 guard sensor.channels[channelIndex].enabled else { continue }
                 let reading = Reading(value: values[channelIndex], timestamp: timestamp)
@@ -103,8 +110,13 @@ extension GatewayRuntime {
                 sensor.channels[channelIndex].chain.process(
                     reading, state: { state = $0 }, window: { closed.append($0) })
                 for summary in closed { publishWindow(sensor, channelIndex, summary) }
-                if let state { publishChannel(sensor, channelIndex, state) }
+                if let state, state.value.isFinite {
+                    sensor.channels[channelIndex].latest = sensor.channels[channelIndex].descriptor.rounded(state.value)
+                    combinedChanged = true
+                    if sensor.spec.publish.perChannel { publishChannel(sensor, channelIndex, state) }
+                }
             }
+            if combinedChanged, sensor.spec.publish.combined { publishCombined(sensor, at: timestamp) }
             armTimer(sensor)
         case .failed(let reason):
             sensor.failures += 1
@@ -150,6 +162,15 @@ extension GatewayRuntime {
         let payload = encoder.state(.number(channel.descriptor.rounded(reading.value)), unit: channel.unit, utc: utcNanoseconds(reading.timestamp),
                                     seq: seq)
         publish(topic: channel.stateTopic, payload: payload, qos: Int32((sensor.spec.qos ?? profile.mqtt.qos).rawValue),
+                retain: sensor.spec.retain ?? profile.mqtt.retain)
+    }
+
+    /// Every enabled channel's latest value in one object, when a reading changed any.
+    private func publishCombined(_ sensor: SensorChannels, at timestamp: Timestamp) {
+        let values = sensor.channels.compactMap { channel in channel.latest.map { (name: channel.name, value: $0) } }
+        guard !values.isEmpty, let seq = sequence.next() else { return }
+        let payload = encoder.combined(values, utc: utcNanoseconds(timestamp), seq: seq)
+        publish(topic: sensor.combinedTopic, payload: payload, qos: Int32((sensor.spec.qos ?? profile.mqtt.qos).rawValue),
                 retain: sensor.spec.retain ?? profile.mqtt.retain)
     }
 

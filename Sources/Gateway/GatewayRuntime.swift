@@ -37,6 +37,8 @@ final class GatewayRuntime: @unchecked Sendable {
     var pwmControllers: [PWMController] = []
     var pwmOutputs: [PWMOutput] = []
     var utcResyncTimer = DeadlineTimer()
+    /// Home Assistant discovery, when `mqtt.home_assistant.discovery` is on.
+    let homeAssistant: HomeAssistantAnnouncer?
     /// Set when stopping begins: commands are no longer acted on or answered, so nothing
     /// about them can be published after `offline`.
     private(set) var shuttingDown = false
@@ -45,31 +47,34 @@ final class GatewayRuntime: @unchecked Sendable {
     var edgesSeen: UInt64 = 0
     var edgesLost: UInt64 = 0
 
-    init(profile: Profile, broker: BrokerURL, stateDirectory: String, stateDirectoryFromCommandLine: Bool = false,
-         hardware: any GatewayHardware, loop: EventLoop, logger: Logger) throws(GatewayError) {
+    /// `failover`: brokers tried after `broker`, with its scheme and credentials.
+    init(profile: Profile, broker: BrokerURL, failover: [BrokerURL] = [], stateDirectory: String,
+         stateDirectoryFromCommandLine: Bool = false, hardware: any GatewayHardware, loop: EventLoop, logger: Logger,
+         softwareVersion: String? = nil) throws(GatewayError) {
         self.profile = profile
         self.loop = loop
         self.logger = logger
         self.hardware = hardware
         self.topics = TopicScheme(prefix: profile.mqtt.topicPrefix)
+        self.homeAssistant = profile.mqtt.homeAssistant?.discovery == true
+            ? HomeAssistantAnnouncer(profile: profile, topics: topics, stateDirectory: stateDirectory,
+                                     softwareVersion: softwareVersion, logger: logger)
+            : nil
 
         let settings = profile.mqtt
-        var password: String?
-        if let file = settings.passwordFile {
-            let secret: PasswordFile
-            do { secret = try PasswordFile.read(file) } catch { throw GatewayError(error.description) }
-            if let warning = secret.warning { logger.warning("\(warning)") }
-            password = secret.password
-        }
-        let configuration = MQTTClientConfiguration(
+        let password = try BrokerPassword.read(settings, logger: logger)
+        var configuration = MQTTClientConfiguration(
             host: broker.host, port: broker.port,
-            tls: broker.tls || settings.tls != nil
-                ? .init(caFile: settings.tls?.caFile, certFile: settings.tls?.certFile, keyFile: settings.tls?.keyFile) : nil,
+            // Only an mqtts:// broker is TLS: a plain one with mqtt.tls is refused before
+            // (profile validation, `--broker`), never silently upgraded.
+            tls: broker.tls ? .init(settings.tls) : nil,
             clientID: settings.clientID, keepalive: settings.keepalive,
             username: settings.username, password: password,
             will: .init(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true),
             maxInflight: settings.outbox?.inflight ?? OutboxSettings.defaultInflight,
             maxBuffered: settings.maxBuffered, maxIncomingPayload: OutputCommand.maxBytes)
+        configuration.failover = failover.map { .init(host: $0.host, port: $0.port) }
+        configuration.cleanSession = !settings.persistentSession
         do {
             self.mqtt = try MQTTClient(configuration: configuration, loop: loop, logger: logger)
         } catch {
@@ -119,10 +124,7 @@ final class GatewayRuntime: @unchecked Sendable {
             outbox?.abandon()
             throw error
         }
-        // Keys of the profile contract whose features are not built yet: say so, once.
-        if profile.mqtt.homeAssistant?.discovery == true {
-            logger.warning("mqtt.home_assistant.discovery is not implemented yet: no discovery messages are published")
-        }
+        startHomeAssistant()
         hardware.start()
         outbox?.start()
         mqtt.start()
@@ -146,6 +148,7 @@ final class GatewayRuntime: @unchecked Sendable {
         // About this connection only: straight to the client, never stored for a later run.
         mqtt.publish(topic: topics.status, payload: Array("online".utf8), qos: 1, retain: true)
         if !outputs.isEmpty || !pwmOutputs.isEmpty { mqtt.subscribe(topics.commandFilter, qos: 1) }
+        announceHomeAssistant(reason: "on connecting")
     }
 
     // MARK: Publishing

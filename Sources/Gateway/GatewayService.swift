@@ -18,8 +18,12 @@ public struct GatewayOptions: Sendable {
     public var simulate: Bool
     /// `--state-dir`, overriding `gateway.state_dir`.
     public var stateDirectory: String?
+    /// The version the gateway reports (Home Assistant's device and origin `sw`).
+    public var softwareVersion: String?
 
-    public init(profile: Profile, broker: BrokerURL? = nil, simulate: Bool = false, stateDirectory: String? = nil) {
+    public init(profile: Profile, broker: BrokerURL? = nil, simulate: Bool = false, stateDirectory: String? = nil,
+                softwareVersion: String? = nil) {
+        self.softwareVersion = softwareVersion
         self.profile = profile
         self.broker = broker
         self.simulate = simulate
@@ -36,6 +40,7 @@ public final class GatewayService: Service, @unchecked Sendable {
     private let logger: Logger
     private let loop: EventLoop
     private let runtime: GatewayRuntime
+    private let supervision: ServiceSupervision
 
     /// Builds the graph; opens no device and no connection yet.
     public init(options: GatewayOptions, logger: Logger) throws(GatewayError) {
@@ -52,18 +57,26 @@ public final class GatewayService: Service, @unchecked Sendable {
         runtime = try GatewayRuntime(
             profile: options.profile,
             broker: options.broker ?? options.profile.mqtt.broker,
+            // `--broker` names the one broker to use; the profile's list is not appended.
+            failover: options.broker == nil ? Array(options.profile.mqtt.brokers.dropFirst()) : [],
             stateDirectory: options.stateDirectory ?? options.profile.gateway.stateDirectory,
             stateDirectoryFromCommandLine: options.stateDirectory != nil,
-            hardware: hardware, loop: loop, logger: logger)
+            hardware: hardware, loop: loop, logger: logger, softwareVersion: options.softwareVersion)
+        supervision = ServiceSupervision(notifier: SystemdNotifier(logger: logger), loop: loop, runtime: runtime)
+        let profile = options.profile
+        if profile.inputs.isEmpty, profile.sensors.isEmpty, profile.outputs.isEmpty, profile.pwmOutputs.isEmpty {
+            logger.notice("\(profile.path) has no inputs, sensors or outputs: only the gateway's status is published until some are added")
+        }
     }
 
     public func run() async throws {
         let loop = self.loop
         let runtime = self.runtime
+        let supervision = self.supervision
         let logger = self.logger
-        GatewaySignals.handle(logger: logger) { name in
+        GatewaySignals.handle(logger: logger) { [self] name in
             logger.info("received \(name): stopping")
-            loop.execute { runtime.shutdown { loop.stop() } }
+            stop()
         }
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
@@ -76,16 +89,26 @@ public final class GatewayService: Service, @unchecked Sendable {
                             continuation.resume(throwing: error)
                             return
                         }
+                        supervision.started()
                         HeapFootprint.returnFreePages()
+                        StartupCodePages.release(now: loop)
                         loop.run()
                         continuation.resume()
                     }
                 }
-            } onGracefulShutdown: {
-                loop.execute { runtime.shutdown { loop.stop() } }
+            } onGracefulShutdown: { [self] in
+                stop()
             }
-        } onCancel: {
-            loop.execute { runtime.shutdown { loop.stop() } }
+        } onCancel: { [self] in
+            stop()
+        }
+    }
+
+    /// Tells systemd, then stops the runtime and the loop; safe to call more than once.
+    private func stop() {
+        loop.execute { [runtime, supervision, loop] in
+            supervision.stopping()
+            runtime.shutdown { loop.stop() }
         }
     }
 }

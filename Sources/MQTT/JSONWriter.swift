@@ -10,7 +10,9 @@ import SensorgateCore
 /// Hand-written on purpose: payloads are encoded on the hot path (one per published
 /// reading), where Foundation's `JSONEncoder` would allocate and reflect per message
 /// and pull Foundation's resident memory into the daemon (see the memory target in docs/ARCHITECTURE.md).
-/// It writes only what payloads need: objects of strings, numbers, booleans and UTC times.
+/// It writes only what payloads need: objects of strings, numbers, booleans and UTC times,
+/// and, for configuration messages such as Home Assistant discovery, nested objects and
+/// lists.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     private var needsComma = false
@@ -29,6 +31,39 @@ public struct JSONWriter: Sendable {
 
     public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    /// Opens an object as the value of `name` in the enclosing object.
+    public mutating func beginObject(_ name: String) {
+        key(name)
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    /// Opens a list as the value of `name` in the enclosing object.
+    public mutating func beginArray(_ name: String) {
+        key(name)
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// Opens an object as the next element of the enclosing list.
+    public mutating func beginElementObject() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    /// A string as the next element of the enclosing list.
+    public mutating func element(_ value: String) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        appendString(value)
         needsComma = true
     }
 

@@ -12,8 +12,10 @@ import SensorgateCore
 ///
 /// The MQTT socket is watched by the loop (`mosquitto_loop_read`/`_write` when it is
 /// ready, `mosquitto_loop_misc` on a keepalive timer), `TCP_NODELAY` is set, and a
-/// lost or refused connection is retried with exponential backoff (``ReconnectSchedule``),
-/// one log line per failure naming the attempt that failed and the one that follows. A
+/// lost or refused connection is retried with exponential backoff and full jitter
+/// (``ReconnectSchedule``), on the next broker of the list if there are several
+/// (``BrokerList``), one log line per failure naming the broker, the reason, the attempt
+/// that failed and the one that follows. A
 /// broker that sends nothing for 1.5 x keepalive is given up (``BrokerSilence``). While
 /// the broker is unreachable, published messages wait in a bounded in-memory buffer
 /// (``MQTTClientConfiguration/maxBuffered``): past it, the oldest are dropped and counted. QoS 1/2 messages already handed to libmosquitto are re-sent by
@@ -60,26 +62,32 @@ public final class MQTTClient {
     var connectTimer: EventLoop.TimerID?
     var reconnectTimer: EventLoop.TimerID?
     private var everConnected = false
-    /// After the first `mosquitto_connect_async`, libmosquitto knows the broker and every
-    /// later try is a `mosquitto_reconnect_async`.
-    private var brokerConfigured = false
+    /// The broker libmosquitto was last given by `mosquitto_connect_async`: another try
+    /// at it is a `mosquitto_reconnect_async`, a try at another broker a new connect.
+    private var configuredEndpoint: MQTTClientConfiguration.Endpoint?
+    var brokers: BrokerList
+    /// The last error libmosquitto logged during this attempt (OpenSSL's reason for a
+    /// failed handshake arrives only that way).
+    var libraryError: String?
     private var reconnects: ReconnectSchedule
     private var silence: BrokerSilence
     var buffer = MessageRing()
     var unacknowledged = Set<Int32>()
-    private var subscriptions: [(String, Int32)] = []
+    private var subscriptions: [(topic: String, qos: Int32)] = []
     var shutdownCompletion: (() -> Void)?
     var shutdownDeadline: Timestamp?
 
     public init(configuration: MQTTClientConfiguration, loop: EventLoop, logger: Logger) throws(MQTTError) {
         MosquittoLibrary.initialise()
-        guard let handle = mosquitto_new(configuration.clientID, true, nil) else {
+        guard let handle = mosquitto_new(configuration.clientID, configuration.cleanSession, nil) else {
             throw MQTTError("cannot create a libmosquitto client: \(String(cString: strerror(errno)))")
         }
         self.handle = handle
         self.configuration = configuration
         self.loop = loop
         self.logger = logger
+        brokers = BrokerList(first: .init(host: configuration.host, port: configuration.port),
+                             failover: configuration.failover)
         reconnects = ReconnectSchedule(minimum: configuration.reconnectMinDelay, maximum: configuration.reconnectMaxDelay)
         silence = BrokerSilence(keepalive: configuration.keepalive, lastHeard: loop.now())
         buffer.capacity = max(1, configuration.maxBuffered)
@@ -95,11 +103,12 @@ public final class MQTTClient {
         if let username = configuration.username {
             try check(mosquitto_username_pw_set(handle, username, configuration.password), "username")
         }
-        if let tls = configuration.tls {
-            let capath: String? = tls.caFile == nil ? "/etc/ssl/certs" : nil
-            try check(mosquitto_tls_set(handle, tls.caFile, capath, tls.certFile, tls.keyFile, nil), "TLS")
-        }
+        if let tls = configuration.tls { try configureTLS(tls) }
         mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+        mosquitto_log_callback_set(handle) { _, userdata, level, text in
+            guard let client = MQTTClient.from(userdata), let text else { return }
+            client.libraryLogged(level: level, String(cString: text))
+        }
         mosquitto_connect_callback_set(handle) { _, userdata, rc in
             MQTTClient.from(userdata)?.connected(rc: rc)
         }
@@ -130,7 +139,7 @@ public final class MQTTClient {
         userdata.map { Unmanaged<MQTTClient>.fromOpaque($0).takeUnretainedValue() }
     }
 
-    private func check(_ rc: Int32, _ what: String) throws(MQTTError) {
+    func check(_ rc: Int32, _ what: String) throws(MQTTError) {
         guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError("\(what): \(Self.describe(rc))") }
     }
 
@@ -143,8 +152,11 @@ public final class MQTTClient {
 
     /// The broker as every connection log line names it; the host escaped, as it may come
     /// from a caller that did not check it the way ``BrokerURL`` does.
-    public var brokerDescription: String {
-        "\(configuration.tls == nil ? "mqtt" : "mqtts")://\(LogText.escaped(configuration.host)):\(configuration.port)"
+    public var brokerDescription: String { describe(brokers.current) }
+
+    func describe(_ endpoint: MQTTClientConfiguration.Endpoint) -> String {
+        let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+        return "\(configuration.tls == nil ? "mqtt" : "mqtts")://\(LogText.escaped(host)):\(endpoint.port)"
     }
 
     /// Messages waiting for the broker (buffered plus unacknowledged QoS > 0).
@@ -160,17 +172,20 @@ public final class MQTTClient {
 
     private func connect() {
         state = .connecting
+        libraryError = nil
+        warnIfInsecure()
+        let target = brokers.current
         let rc: Int32
-        if brokerConfigured {
+        if configuredEndpoint == target {
             rc = mosquitto_reconnect_async(handle)
         } else {
-            rc = mosquitto_connect_async(handle, configuration.host, Int32(configuration.port),
+            rc = mosquitto_connect_async(handle, target.host, Int32(target.port),
                                          Int32(configuration.keepalive.nanoseconds / 1_000_000_000))
             // Only invalid arguments (a keepalive under 5 s, say) leave the broker unset.
-            brokerConfigured = rc != MOSQ_ERR_INVAL.rawValue
+            configuredEndpoint = rc == MOSQ_ERR_INVAL.rawValue ? nil : target
         }
         guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-            failedAttempt(Self.describe(rc))
+            failedAttempt(failureReason(rc))
             return
         }
         watchSocket()
@@ -178,7 +193,7 @@ public final class MQTTClient {
             connectTimer = nil
             guard state == .connecting else { return }
             forgetSocket()
-            failedAttempt("no CONNACK within \(configuration.connectTimeout)")
+            failedAttempt(silentAttemptReason())
         }
     }
 
@@ -187,19 +202,31 @@ public final class MQTTClient {
         cancelTimer(&connectTimer)
         // Each line names the attempt that failed (none for the first connection) and the next.
         let failed = reconnects.attempts
-        let next = reconnects.next(jitter: Double.random(in: 0...1))
+        let next = reconnects.next()
         let failure = failed == 0 ? "" : " reconnect attempt \(failed) failed;"
-        logger.warning("broker \(brokerDescription) unreachable (\(reason));\(failure) reconnect attempt \(next.attempt) in \(next.delay.readableDescription)")
+        let broker = brokerDescription
+        let target = moveToNextBroker()
+        logger.warning("broker \(broker) unreachable (\(reason));\(failure) reconnect attempt \(next.attempt)\(target) in \(next.delay.readableDescription)")
         onDisconnect(reason)
         scheduleReconnect(after: next.delay)
     }
 
     /// An established connection ended: by libmosquitto's word or by ``BrokerSilence``.
     private func connectionLost(_ reason: String) {
-        let next = reconnects.next(jitter: Double.random(in: 0...1))
-        logger.warning("lost connection to \(brokerDescription): \(reason); \(unacknowledged.count) unacknowledged messages will be re-sent; reconnect attempt \(next.attempt) in \(next.delay.readableDescription)")
+        let next = reconnects.next()
+        let broker = brokerDescription
+        let target = moveToNextBroker()
+        logger.warning("lost connection to \(broker): \(reason); \(unacknowledged.count) unacknowledged messages will be re-sent; reconnect attempt \(next.attempt)\(target) in \(next.delay.readableDescription)")
         onDisconnect(reason)
         scheduleReconnect(after: next.delay)
+    }
+
+    /// Fails over to the next broker of the list; the text naming it for the log line
+    /// (empty with one broker: the line has named it already).
+    private func moveToNextBroker() -> String {
+        guard brokers.count > 1 else { return "" }
+        brokers.advance()
+        return " to \(brokerDescription)"
     }
 
     private func scheduleReconnect(after delay: Interval) {
@@ -214,6 +241,7 @@ public final class MQTTClient {
     private func connected(rc: Int32) {
         guard rc == 0 else {
             // A refused CONNACK closes the socket; the disconnect callback follows and retries.
+            libraryError = "the broker refused the connection: \(String(cString: mosquitto_connack_string(rc)))"
             logger.error("broker \(brokerDescription) refused the connection: \(String(cString: mosquitto_connack_string(rc)))")
             return
         }
@@ -224,7 +252,10 @@ public final class MQTTClient {
         reconnects.reset()
         silence.heard(at: loop.now())
         statistics.connects += 1
-        logger.info("\(wasReconnect ? "reconnected" : "connected") to \(brokerDescription) as '\(LogText.escaped(configuration.clientID))'")
+        let session = configuration.cleanSession ? "" : " (persistent session)"
+        logger.info("\(wasReconnect ? "reconnected" : "connected") to \(brokerDescription) as '\(LogText.escaped(configuration.clientID))'\(session)")
+        // Also with a persistent session: a broker that lost its state (restarted
+        // without persistence, another node of a cluster) would otherwise forget them.
         for (topic, qos) in subscriptions { mosquitto_subscribe(handle, nil, topic, qos) }
         onConnect()
         drainBuffer()
@@ -239,9 +270,9 @@ public final class MQTTClient {
         case .disconnecting, .stopped:
             return
         case .connected:
-            connectionLost(Self.describe(rc))
+            connectionLost(failureReason(rc))
         case .connecting:
-            failedAttempt(Self.describe(rc))
+            failedAttempt(failureReason(rc))
         case .idle, .waitingToReconnect:
             break
         }
@@ -286,19 +317,27 @@ public final class MQTTClient {
 
     private func socketReady(_ readiness: EventLoop.Readiness) {
         if readiness.readable { silence.heard(at: loop.now()) }
+        // A disconnect callback, if libmosquitto ran one, has forgotten the socket already.
+        var rc = MOSQ_ERR_SUCCESS.rawValue
         if readiness.readable || readiness.failed {
-            if mosquitto_loop_read(handle, 1) != MOSQ_ERR_SUCCESS.rawValue, registeredFD >= 0, mosquitto_socket(handle) < 0 {
-                // The disconnect callback has run and handled the state.
-                return
-            }
+            rc = mosquitto_loop_read(handle, 1)
         }
-        if readiness.writable, registeredFD >= 0 {
-            _ = mosquitto_loop_write(handle, 1)
+        if readiness.writable, registeredFD >= 0, mosquitto_socket(handle) == registeredFD {
+            let written = mosquitto_loop_write(handle, 1)
+            if rc == MOSQ_ERR_SUCCESS.rawValue { rc = written }
         }
         if registeredFD >= 0, mosquitto_socket(handle) != registeredFD {
-            // libmosquitto closed the socket without a callback (e.g. a failed connect write).
+            // libmosquitto closed the socket without a callback: a failed TLS handshake
+            // (it closes the socket and returns MOSQ_ERR_TLS) or a failed connect write.
             forgetSocket()
-            if state == .connecting { failedAttempt("connection failed") }
+            let reason = rc == MOSQ_ERR_SUCCESS.rawValue ? "connection failed" : failureReason(rc)
+            switch state {
+            case .connecting: failedAttempt(reason)
+            case .connected:
+                cancelTimer(&livenessTimer)
+                connectionLost(reason)
+            default: break
+            }
             return
         }
         updateInterest()
@@ -422,9 +461,18 @@ public final class MQTTClient {
         }
     }
 
-    /// Subscribes now and after every reconnect.
+    /// Subscribes now and after every reconnect. Subscribing to a topic again (every
+    /// `onConnect` may) only updates its QoS: each filter is sent once per connection.
     public func subscribe(_ topic: String, qos: Int32) {
-        subscriptions.append((topic, qos))
+        if let index = subscriptions.firstIndex(where: { $0.topic == topic }) {
+            let known = subscriptions[index]
+            subscriptions[index].qos = qos
+            // While connected, a known filter has been sent on this connection already
+            // (by `connected(rc:)` or by the earlier call).
+            if known.qos == qos { return }
+        } else {
+            subscriptions.append((topic, qos))
+        }
         if state == .connected {
             mosquitto_subscribe(handle, nil, topic, qos)
             updateInterest()

@@ -3,14 +3,32 @@ import SensorgateCore
 /// How the client connects. Built by the gateway from the profile's `mqtt:` section.
 public struct MQTTClientConfiguration: Sendable {
     public struct TLS: Sendable, Equatable {
-        /// CA bundle; nil uses the system's certificates (`/etc/ssl/certs`).
+        /// CA bundle; with neither this nor `caPath`, the system's certificates (`/etc/ssl/certs`).
         public var caFile: String?
         public var certFile: String?
         public var keyFile: String?
-        public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil) {
+        /// A directory of CA certificates under their hashed names (`openssl rehash`).
+        public var caPath: String?
+        /// Neither the broker's certificate chain nor its host name is checked: for a
+        /// test bench only, and logged as a warning at every connection.
+        public var insecure: Bool
+        public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, caPath: String? = nil,
+                    insecure: Bool = false) {
             self.caFile = caFile
             self.certFile = certFile
             self.keyFile = keyFile
+            self.caPath = caPath
+            self.insecure = insecure
+        }
+    }
+
+    /// A broker to fail over to: the same scheme, TLS settings and credentials as the first.
+    public struct Endpoint: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
         }
     }
 
@@ -48,6 +66,11 @@ public struct MQTTClientConfiguration: Sendable {
     /// The most bytes of a received payload passed on (``IncomingMessage``); the rest of
     /// a longer one is never copied.
     public var maxIncomingPayload: Int
+    /// Brokers tried after `host:port` fails, in order (``BrokerList``); empty: none.
+    public var failover: [Endpoint] = []
+    /// False asks the broker to keep the session (subscriptions and queued QoS 1/2
+    /// messages) while the gateway is away; it needs a `clientID` that stays the same.
+    public var cleanSession = true
 
     public init(host: String, port: Int, tls: TLS? = nil, clientID: String, keepalive: Interval = .seconds(30),
                 username: String? = nil, password: String? = nil, will: Will? = nil, maxInflight: Int = 100,

@@ -31,6 +31,20 @@ public struct PayloadEncoder: Sendable {
         return writer.bytes
     }
 
+    /// Every channel of a sensor in one object on `<prefix>/<sensor id>` (zigbee2mqtt's
+    /// shape): each channel's latest value by name, then `ts` (the reading's source time)
+    /// and `seq`. Units are not repeated here: the per-channel messages and Home
+    /// Assistant's discovery carry them.
+    public mutating func combined(_ values: [(name: String, value: Double)], utc: Int64, seq: UInt64) -> [UInt8] {
+        writer.reset()
+        writer.beginObject()
+        for (name, value) in values { writer.field(name, value) }
+        writer.field("ts", utcNanoseconds: utc)
+        writer.field("seq", seq)
+        writer.endObject()
+        return writer.bytes
+    }
+
     /// A closed window: `value` is the first statistic asked for; every statistic follows
     /// by name, then the window's `start` and `end`; `ts` is the end.
     public mutating func window(_ summary: WindowSummary, unit: String?, utcOffset: Int64, seq: UInt64) -> [UInt8] {

@@ -4,9 +4,12 @@ import SensorgateCore
 ///
 /// "Attempt" counts reconnection attempts since the last good connection (or since the
 /// start): attempt 1 is the first try after a failure, never the initial connection.
-/// The delay starts at `minimum` and doubles per failed attempt up to `maximum`, minus
-/// up to 20% jitter so a fleet of gateways that lost the same broker does not come back
-/// in lockstep.
+///
+/// Exponential backoff with *full* jitter: the ceiling starts at `minimum` and doubles
+/// per failed attempt up to `maximum`, and the delay is drawn uniformly from zero to that
+/// ceiling. After a broker restart a fleet of gateways then spreads its reconnections
+/// over the whole window instead of arriving together at the end of the same delay
+/// (which a jitter of a fixed fraction still does, only a little smeared).
 public struct ReconnectSchedule: Sendable, Equatable {
     public let minimum: Interval
     public let maximum: Interval
@@ -14,21 +17,37 @@ public struct ReconnectSchedule: Sendable, Equatable {
     public private(set) var attempts = 0
 
     public init(minimum: Interval, maximum: Interval) {
-        self.minimum = minimum
-        self.maximum = max(minimum, maximum)
+        self.minimum = max(.zero, minimum)
+        self.maximum = max(self.minimum, maximum)
     }
 
-    /// The next attempt's number and how long to wait before it; `jitter` in `0...1`
-    /// takes that fraction of the 20% allowance off the delay.
-    public mutating func next(jitter: Double) -> (attempt: Int, delay: Interval) {
+    /// The ceiling of the delay before attempt `attempt` (1-based): `minimum` doubled
+    /// `attempt - 1` times, at most `maximum`.
+    public func ceiling(forAttempt attempt: Int) -> Interval {
+        // Shifting by more than the bits the maximum needs only overflows; 30 doublings
+        // of 1 ns already exceed a second, of 1 ms any sensible maximum.
+        let exponent = Int64(min(max(attempt - 1, 0), 30))
+        let limit = maximum.nanoseconds
+        guard minimum.nanoseconds > 0 else { return .zero }
+        // minimum << exponent > limit, asked without overflowing.
+        if minimum.nanoseconds > limit >> exponent { return maximum }
+        return Interval(nanoseconds: min(minimum.nanoseconds << exponent, limit))
+    }
+
+    /// The next attempt's number and how long to wait before it: `random` (in `0...1`,
+    /// clamped) times the attempt's ``ceiling(forAttempt:)``, in whole milliseconds (a
+    /// timer finer than that is noise, and the log line stays readable).
+    public mutating func next(random: Double) -> (attempt: Int, delay: Interval) {
         attempts += 1
-        // Shifting by more than the bits the maximum needs only overflows; 16 doublings
-        // of 1 ms already exceed any sensible maximum.
-        let exponent = Int64(min(attempts - 1, 16))
-        let capped = min(minimum.nanoseconds << exponent, maximum.nanoseconds)
-        let fraction = min(max(jitter, 0), 1)
-        let jitterNanoseconds = Int64(Double(capped) * 0.2 * fraction)
-        return (attempts, Interval(nanoseconds: capped - jitterNanoseconds))
+        let ceiling = ceiling(forAttempt: attempts)
+        let fraction = random.isNaN ? 0 : min(max(random, 0), 1)
+        let milliseconds = (Double(ceiling.nanoseconds / 1_000_000) * fraction).rounded(.down)
+        return (attempts, .milliseconds(Int(milliseconds)))
+    }
+
+    /// ``next(random:)`` with the system's random numbers.
+    public mutating func next() -> (attempt: Int, delay: Interval) {
+        next(random: Double.random(in: 0...1))
     }
 
     /// A connection succeeded: the next failure starts again at attempt 1 and `minimum`.

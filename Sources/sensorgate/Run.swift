@@ -11,7 +11,7 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The device profile (YAML or JSON).", valueName: "FILE"))
     var profile: String
 
-    @Option(name: .long, help: ArgumentHelp("Broker URL overriding mqtt.broker: mqtt://host:port or mqtts://host:port (no user name or password in it: they come from mqtt.username and mqtt.password_file).", valueName: "URL"))
+    @Option(name: .long, help: ArgumentHelp("Broker URL overriding mqtt.broker: mqtt://host:port or mqtts://host:port (no user name or password in it: they come from mqtt.username and mqtt.password_file or mqtt.password_env). Replaces the profile's whole broker list; it must be mqtts:// when the profile has mqtt.tls.", valueName: "URL"))
     var broker: String?
 
     @Flag(name: .long, help: "Use the simulator (driven by the profile's simulation: section) instead of the kernel's GPIO and I2C.")
@@ -34,20 +34,27 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in JournalLogHandler.standardError(label: label, level: level) }
         let logger = Logger(label: "sensorgate")
         let loaded = try loadProfile(profile)
+        let unusable = ReferencedFileCheck.diagnostics(for: loaded)
+        if !unusable.isEmpty {
+            for diagnostic in unusable { printError(diagnostic.description) }
+            throw ExitStatus.failure
+        }
         var brokerURL: BrokerURL?
         if let broker, case .success(let url) = BrokerURL.parse(broker) { brokerURL = url }
+        if let brokerURL, !brokerURL.tls, loaded.mqtt.tls != nil {
+            // Never a silent switch either way: TLS is what the profile asks for.
+            printError("error: --broker \(brokerURL) is a plain mqtt:// broker, but the profile's mqtt.tls asks for TLS: give an mqtts:// URL, or remove mqtt.tls from the profile")
+            throw ExitStatus.usage
+        }
 
         let gateway: GatewayService
         do {
             gateway = try GatewayService(
-                options: GatewayOptions(profile: loaded, broker: brokerURL, simulate: simulate, stateDirectory: stateDir),
+                options: GatewayOptions(profile: loaded, broker: brokerURL, simulate: simulate, stateDirectory: stateDir,
+                                        softwareVersion: Sensorgate.version),
                 logger: logger)
         } catch {
             printError("error: \(error)")

@@ -3,7 +3,7 @@ import Profiles
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check device profiles without touching hardware or network.",
+        abstract: "Check device profiles without touching hardware or network; every file a profile names (CA, certificate, key, password file) must be readable.",
         discussion: """
             Prints 'ok: FILE' for each valid file and exits 0. Otherwise prints every problem \
             as FILE:LINE:COLUMN: error: MESSAGE and exits 1; exits 2 when a file cannot be read.
@@ -20,7 +20,13 @@ struct Validate: ParsableCommand {
         var worst: Int32 = 0
         for file in files {
             do {
-                _ = try ProfileLoader.load(path: file)
+                let profile = try ProfileLoader.load(path: file)
+                let unusable = ReferencedFileCheck.diagnostics(for: profile)
+                guard unusable.isEmpty else {
+                    for diagnostic in unusable { printError(diagnostic.description) }
+                    worst = max(worst, 1)
+                    continue
+                }
                 print("ok: \(file)")
             } catch {
                 switch error {

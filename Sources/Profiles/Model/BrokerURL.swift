@@ -15,7 +15,8 @@ public struct BrokerURL: Sendable, Equatable, CustomStringConvertible {
     /// What a URL with user info is told, without repeating any of it: the password
     /// would otherwise reach the terminal, the logs and the process list.
     public static let userInfoRefusal = "a broker URL cannot carry a user name or password: "
-        + "put the user name in mqtt.username and the password in a file named by mqtt.password_file"
+        + "put the user name in mqtt.username and the password in a file named by mqtt.password_file "
+        + "or in an environment variable named by mqtt.password_env"
 
     /// Parses `mqtt://host:port` / `mqtts://host:port`; the reason on failure.
     ///

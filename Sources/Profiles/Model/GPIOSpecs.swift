@@ -118,8 +118,15 @@ public struct OutputSpec: Sendable, Equatable {
     public var initial: Bool
     /// `safe`: the value on shutdown, default `initial`.
     public var safe: Bool
+    /// `payload: { on: ..., off: ... }`: strings published instead of `true`/`false`, if
+    /// set; a command may use them too.
+    public var payloadOn: String?
+    public var payloadOff: String?
 
-    public init(id: String, gpio: GPIOLineSpec, initial: Bool = false, safe: Bool? = nil) {
+    public init(id: String, gpio: GPIOLineSpec, initial: Bool = false, safe: Bool? = nil,
+                payloadOn: String? = nil, payloadOff: String? = nil) {
+        self.payloadOn = payloadOn
+        self.payloadOff = payloadOff
         self.id = id
         self.gpio = gpio
         self.initial = initial

@@ -15,7 +15,8 @@ public struct MQTTSettings: Sendable, Equatable {
     public var topicPrefix: String
     /// `qos`, default 1.
     public var qos: QoS
-    /// `retain`, default false (the status topic is always retained).
+    /// `retain`, default false, or true when Home Assistant discovery is on (so Home
+    /// Assistant has every state after its own restart); the status topic is always retained.
     public var retain: Bool
     /// `keepalive`, default 30s (5s...65535s).
     public var keepalive: Interval
@@ -29,11 +30,23 @@ public struct MQTTSettings: Sendable, Equatable {
     public var outbox: OutboxSettings?
     /// `home_assistant:`
     public var homeAssistant: HomeAssistantSettings?
+    /// `brokers:` (or the one `broker`), tried in this order: the first is ``broker``.
+    public var brokers: [BrokerURL]
+    /// `password_env`: the environment variable holding the password.
+    public var passwordEnvironment: String?
+    /// `persistent_session`, default false: connect with clean session off, so the broker
+    /// keeps the session (subscriptions, queued QoS 1/2 messages) across disconnections.
+    public var persistentSession: Bool
+    /// Every file the section names (CA, certificate, key, password file), where it is
+    /// named: `sensorgate validate` checks that each can be read.
+    public var referencedFiles: [ReferencedFile]
 
     public init(broker: BrokerURL, clientID: String, topicPrefix: String, qos: QoS = .atLeastOnce, retain: Bool = false,
                 keepalive: Interval = .seconds(30), username: String? = nil, passwordFile: String? = nil,
                 tls: TLSSettings? = nil, maxBuffered: Int = 10_000, outbox: OutboxSettings? = nil,
-                homeAssistant: HomeAssistantSettings? = nil) {
+                homeAssistant: HomeAssistantSettings? = nil, brokers: [BrokerURL]? = nil,
+                passwordEnvironment: String? = nil, persistentSession: Bool = false,
+                referencedFiles: [ReferencedFile] = []) {
         self.broker = broker
         self.clientID = clientID
         self.topicPrefix = topicPrefix
@@ -46,17 +59,30 @@ public struct MQTTSettings: Sendable, Equatable {
         self.maxBuffered = maxBuffered
         self.outbox = outbox
         self.homeAssistant = homeAssistant
+        self.brokers = brokers ?? [broker]
+        self.passwordEnvironment = passwordEnvironment
+        self.persistentSession = persistentSession
+        self.referencedFiles = referencedFiles
     }
 }
 
 public struct TLSSettings: Sendable, Equatable {
+    /// `ca_file`: the CA certificates (PEM) the broker's certificate must chain to.
     public var caFile: String?
     public var certFile: String?
     public var keyFile: String?
-    public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil) {
+    /// `ca_path`: a directory of CA certificates (hashed names, `c_rehash`); with neither
+    /// this nor `ca_file`, the system's `/etc/ssl/certs`.
+    public var caPath: String?
+    /// `insecure`, default false: no check of the broker's certificate or host name.
+    public var insecure: Bool
+    public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, caPath: String? = nil,
+                insecure: Bool = false) {
         self.caFile = caFile
         self.certFile = certFile
         self.keyFile = keyFile
+        self.caPath = caPath
+        self.insecure = insecure
     }
 }
 
@@ -92,11 +118,28 @@ public struct OutboxSettings: Sendable, Equatable {
     }
 }
 
+/// `home_assistant: { discovery: true, prefix: homeassistant, mode: device }`
 public struct HomeAssistantSettings: Sendable, Equatable {
+    /// How the gateway's entities are announced.
+    public enum Mode: String, Sendable, Equatable, CaseIterable {
+        /// One retained `<prefix>/device/<gateway id>/config` holding every component
+        /// (Home Assistant 2024.11 and later).
+        case device
+        /// One retained `<prefix>/<component>/<gateway id>/<object id>/config` per entity,
+        /// for Home Assistant releases before 2024.11.
+        case entity
+    }
+
+    /// `discovery`, default false.
     public var discovery: Bool
+    /// `prefix`: Home Assistant's discovery prefix, default `homeassistant`.
     public var prefix: String
-    public init(discovery: Bool = false, prefix: String = "homeassistant") {
+    /// `mode`, default `device`.
+    public var mode: Mode
+
+    public init(discovery: Bool = false, prefix: String = "homeassistant", mode: Mode = .device) {
         self.discovery = discovery
         self.prefix = prefix
+        self.mode = mode
     }
 }

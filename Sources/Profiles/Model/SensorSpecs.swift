@@ -21,6 +21,9 @@ public struct SensorSpec: Sendable, Equatable {
     public var channels: [ChannelSpec]
     public var qos: QoS?
     public var retain: Bool?
+    /// `publish`: one message per channel (the default), one JSON object with every
+    /// channel on `<prefix>/<id>`, or both.
+    public var publish: SensorPublishing
     /// `offline_after`: consecutive failed polls (setup or read) after which the sensor's
     /// `<prefix>/<id>/status` says `offline`; 1...100, default 3.
     public var offlineAfter: Int
@@ -29,7 +32,9 @@ public struct SensorSpec: Sendable, Equatable {
 
     public init(id: String, driver: String, bus: Int, address: UInt8, mux: I2CMuxChannel? = nil, interval: Interval,
                 options: DriverOptions = DriverOptions(), channels: [ChannelSpec],
-                qos: QoS? = nil, retain: Bool? = nil, offlineAfter: Int = SensorSpec.defaultOfflineAfter) {
+                qos: QoS? = nil, retain: Bool? = nil, offlineAfter: Int = SensorSpec.defaultOfflineAfter,
+                publish: SensorPublishing = .perChannel) {
+        self.publish = publish
         self.id = id
         self.driver = driver
         self.bus = bus
@@ -42,6 +47,20 @@ public struct SensorSpec: Sendable, Equatable {
         self.retain = retain
         self.offlineAfter = offlineAfter
     }
+}
+
+/// Where a sensor's readings are published.
+public enum SensorPublishing: String, Sendable, Equatable, CaseIterable {
+    /// `per_channel`: `{"value": ..., "unit": ...}` on `<prefix>/<sensor id>/<channel>`.
+    case perChannel = "per_channel"
+    /// `combined`: `{"temperature": 21.5, "humidity": 48.2, ...}` on `<prefix>/<sensor id>`
+    /// (zigbee2mqtt's shape), every channel's latest value in one message.
+    case combined
+    /// `both`: each reading goes out both ways.
+    case both
+
+    public var perChannel: Bool { self != .combined }
+    public var combined: Bool { self != .perChannel }
 }
 
 /// `i2c.mux: { address: 0x70, channel: 3 }`: one downstream channel of a TCA9548A (or

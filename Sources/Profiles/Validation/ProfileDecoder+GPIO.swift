@@ -4,7 +4,7 @@ extension ProfileDecoder {
     static let inputKeys = ["id", "gpio", "debounce", "count", "payload", "qos", "retain",
                             "frequency", "pulse_width", "duty_cycle"]
     static let inputGPIOKeys = ["chip", "expander", "line", "bias", "active_low", "edge", "kernel_debounce"]
-    static let outputKeys = ["id", "gpio", "initial", "safe"]
+    static let outputKeys = ["id", "gpio", "initial", "safe", "payload"]
     static let outputGPIOKeys = ["chip", "expander", "line", "active_low"]
 
     /// Highest line offset accepted (libgpiod chips have far fewer lines; this catches typos).
@@ -106,8 +106,14 @@ extension ProfileDecoder {
         let gpio = entry.required("gpio", validator).flatMap { decodeGPIO($0, output: true, owner: entry.path, id: id) }
         let initial = entry.optional("initial").flatMap(validator.bool)
         let safe = entry.optional("safe").flatMap(validator.bool)
+        let payload = entry.optional("payload").flatMap(decodePayload)
+        if let field = entry.optional("payload"), let payload, payload.on.lowercased() == payload.off.lowercased() {
+            validator.report(at: field.location, field.path,
+                             "on and off must differ (ignoring case): a command '\(payload.on)' would be ambiguous")
+        }
         guard let id, let gpio else { return nil }
-        return OutputSpec(id: id, gpio: gpio, initial: initial ?? false, safe: safe)
+        return OutputSpec(id: id, gpio: gpio, initial: initial ?? false, safe: safe,
+                          payloadOn: payload?.on, payloadOff: payload?.off)
     }
 
     // MARK: gpio

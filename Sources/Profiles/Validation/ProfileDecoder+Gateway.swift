@@ -3,7 +3,8 @@ import SensorgateCore
 extension ProfileDecoder {
     static let gatewayKeys = ["id", "board", "state_dir"]
     static let mqttKeys = ["broker", "client_id", "topic_prefix", "qos", "retain", "keepalive", "username",
-                           "password_file", "tls", "max_buffered", "outbox", "home_assistant"]
+                           "password_file", "tls", "max_buffered", "outbox", "home_assistant",
+                           "brokers", "password_env", "persistent_session"]
 
     /// Board presets `gateway.board` may name (the presets themselves live in `DeviceProfiles/boards`).
     static let boards = ["raspberry-pi-3", "raspberry-pi-4", "raspberry-pi-5", "raspberry-pi-zero-2-w", "generic"]
@@ -27,22 +28,15 @@ extension ProfileDecoder {
     func decodeMQTT(_ field: Field?, gatewayID: String?) -> MQTTSettings? {
         let mqtt: Fields
         if let field {
-            guard let fields = validator.mapping(field, keys: Self.mqttKeys) else { return nil }
+            guard let fields = validator.mapping(field, keys: Self.mqttKeys,
+                                                 refused: ["password": Self.inlinePasswordRefusal]) else { return nil }
             mqtt = fields
         } else {
             mqtt = Fields(path: "mqtt", location: .start, pairs: [])
         }
 
-        var broker: BrokerURL? = Self.defaultBroker
-        if let field = mqtt.optional("broker") {
-            broker = nil
-            if let text = validator.text(field, what: "a broker URL such as mqtt://127.0.0.1:1883") {
-                switch BrokerURL.parse(text) {
-                case .success(let url): broker = url
-                case .failure(let error): validator.report(at: field.location, field.path, error.message)
-                }
-            }
-        }
+        let brokers = decodeBrokers(mqtt)
+        let broker = brokers?.first
         let clientID = mqtt.optional("client_id").flatMap {
             validator.text($0, what: "a client id", maximumBytes: ProfileLimits.maximumClientIDBytes)
         }
@@ -53,29 +47,32 @@ extension ProfileDecoder {
         let username = mqtt.optional("username").flatMap {
             validator.text($0, what: "a user name", maximumBytes: ProfileLimits.maximumUsernameBytes)
         }
-        let passwordFile = mqtt.optional("password_file").flatMap { validator.path($0, what: "a file path") }
-        if let field = mqtt.optional("password_file"), username == nil, !mqtt.contains("username") {
-            validator.report(at: field.location, field.path, "a password needs a user name: add mqtt.username")
-        }
-        let tls = mqtt.optional("tls").flatMap { decodeTLS($0, broker: broker) }
+        let credentials = decodeCredentials(mqtt)
+        let persistentSession = mqtt.optional("persistent_session").flatMap(validator.bool)
+        var referencedFiles = credentials.passwordFile.map { [$0] } ?? []
+        let tls = mqtt.optional("tls").flatMap { decodeTLS($0, broker: broker, files: &referencedFiles) }
         let maxBuffered = mqtt.optional("max_buffered").flatMap { validator.integer($0, in: 1...10_000_000) }
         let outbox = mqtt.optional("outbox").flatMap(decodeOutbox)
         let homeAssistant = mqtt.optional("home_assistant").flatMap(decodeHomeAssistant)
 
-        guard let gatewayID, let broker else { return nil }
+        guard let gatewayID, let broker, let brokers else { return nil }
         return MQTTSettings(
             broker: broker,
             clientID: clientID ?? gatewayID,
             topicPrefix: topicPrefix ?? "sensorgate/\(gatewayID)",
             qos: qos ?? .atLeastOnce,
-            retain: retain ?? false,
+            retain: retain ?? (homeAssistant?.discovery == true),
             keepalive: keepalive ?? .seconds(30),
             username: username,
-            passwordFile: passwordFile,
+            passwordFile: credentials.passwordFile?.path,
             tls: tls,
             maxBuffered: maxBuffered ?? 10_000,
             outbox: outbox,
-            homeAssistant: homeAssistant
+            homeAssistant: homeAssistant,
+            brokers: brokers,
+            passwordEnvironment: credentials.passwordEnvironment,
+            persistentSession: persistentSession ?? false,
+            referencedFiles: referencedFiles
         )
     }
 
@@ -111,11 +108,15 @@ extension ProfileDecoder {
         return text
     }
 
-    private func decodeTLS(_ field: Field, broker: BrokerURL?) -> TLSSettings? {
-        guard let tls = validator.mapping(field, keys: ["ca_file", "cert_file", "key_file"]) else { return nil }
-        let caFile = tls.optional("ca_file").flatMap { validator.path($0, what: "a file path") }
-        let certFile = tls.optional("cert_file").flatMap { validator.path($0, what: "a file path") }
-        let keyFile = tls.optional("key_file").flatMap { validator.path($0, what: "a file path") }
+    private func decodeTLS(_ field: Field, broker: BrokerURL?, files: inout [ReferencedFile]) -> TLSSettings? {
+        guard let tls = validator.mapping(field, keys: ["ca_file", "ca_path", "cert_file", "key_file", "insecure"]) else {
+            return nil
+        }
+        let caFile = referencedFile(tls, "ca_file", .file, role: "the CA file", into: &files)
+        let caPath = referencedFile(tls, "ca_path", .directory, role: "the CA directory", into: &files)
+        let certFile = referencedFile(tls, "cert_file", .file, role: "the client certificate", into: &files)
+        let keyFile = referencedFile(tls, "key_file", .file, role: "the client key", into: &files)
+        let insecure = tls.optional("insecure").flatMap(validator.bool)
         if tls.contains("cert_file") != tls.contains("key_file") {
             let missing = tls.contains("cert_file") ? "key_file" : "cert_file"
             validator.report(at: tls.location, tls.path,
@@ -124,7 +125,8 @@ extension ProfileDecoder {
         if let broker, !broker.tls {
             validator.report(at: tls.location, tls.path, "TLS settings need an mqtts:// broker, got '\(broker)'")
         }
-        return TLSSettings(caFile: caFile, certFile: certFile, keyFile: keyFile)
+        return TLSSettings(caFile: caFile, certFile: certFile, keyFile: keyFile, caPath: caPath,
+                           insecure: insecure ?? false)
     }
 
     static let outboxKeys = ["path", "max_messages", "max_bytes", "inflight", "sync", "batch"]
@@ -150,9 +152,12 @@ extension ProfileDecoder {
     }
 
     private func decodeHomeAssistant(_ field: Field) -> HomeAssistantSettings? {
-        guard let settings = validator.mapping(field, keys: ["discovery", "prefix"]) else { return nil }
+        guard let settings = validator.mapping(field, keys: ["discovery", "prefix", "mode"]) else { return nil }
         let discovery = settings.optional("discovery").flatMap(validator.bool)
         let prefix = settings.optional("prefix").flatMap { topicLevels($0) }
-        return HomeAssistantSettings(discovery: discovery ?? false, prefix: prefix ?? "homeassistant")
+        let mode = settings.optional("mode").flatMap {
+            validator.choice($0, HomeAssistantSettings.Mode.allCases.map { ($0.rawValue, $0) })
+        }
+        return HomeAssistantSettings(discovery: discovery ?? false, prefix: prefix ?? "homeassistant", mode: mode ?? .device)
     }
 }

@@ -2,7 +2,7 @@ import SensorCatalog
 import SensorgateCore
 
 extension ProfileDecoder {
-    static let sensorKeys = ["id", "driver", "i2c", "interval", "options", "channels", "qos", "retain", "offline_after"]
+    static let sensorKeys = ["id", "driver", "i2c", "interval", "options", "channels", "qos", "retain", "offline_after", "publish"]
     static let channelKeys = ["enabled", "filters", "windows"]
     static let filterNames = ["median", "delta", "sliding_average"]
     static let windowKeys = ["name", "every", "stats"]
@@ -54,6 +54,15 @@ extension ProfileDecoder {
         let qos = entry.optional("qos").flatMap(qos)
         let retain = entry.optional("retain").flatMap(validator.bool)
         let offlineAfter = entry.optional("offline_after").flatMap { validator.integer($0, in: 1...100) }
+        let publish = entry.optional("publish").flatMap {
+            validator.choice($0, SensorPublishing.allCases.map { ($0.rawValue, $0) })
+        }
+        // The combined message names its channels beside its own `ts` and `seq`.
+        if let field = entry.optional("publish"), publish?.combined == true,
+           let clash = known?.channels.first(where: { $0.name == "ts" || $0.name == "seq" }) {
+            validator.report(at: field.location, field.path,
+                             "the channel '\(clash.name)' would clash with the combined message's own '\(clash.name)'; rename the channel or use publish: per_channel")
+        }
 
         guard let id, let driver, let i2c else { return nil }
         let address = i2c.address ?? driver.defaultAddress
@@ -64,7 +73,7 @@ extension ProfileDecoder {
         return SensorSpec(id: id, driver: driver.name, bus: i2c.bus, address: address, mux: i2c.mux,
                           interval: interval ?? driver.defaultInterval, options: options ?? DriverOptions(),
                           channels: channels + remaining.map { ChannelSpec(name: $0.name) }, qos: qos, retain: retain,
-                          offlineAfter: offlineAfter ?? SensorSpec.defaultOfflineAfter)
+                          offlineAfter: offlineAfter ?? SensorSpec.defaultOfflineAfter, publish: publish ?? .perChannel)
     }
 
     /// `i2c: { bus, address, mux }`; `place` is where an address problem is reported: the

@@ -64,22 +64,11 @@ final class ProfileDecoder {
         let sensors = top.optional("sensors").map(decodeSensors) ?? []
         checkExpanderAddresses(against: sensors)
         let outputs = top.optional("outputs").map(decodeOutputs) ?? []
-        if !["inputs", "sensors", "outputs"].contains(where: { hasEntries(top.optional($0)) }) {
-            validator.report(at: top.location, "",
-                             "expected at least one entry in inputs, sensors or outputs, got none")
-        }
         let simulation = top.optional("simulation").map(decodeSimulation) ?? SimulationSpec()
 
         guard validator.diagnostics.isEmpty, let gateway, let mqtt, let simulation else { return nil }
         return Profile(path: path, gateway: gateway, mqtt: mqtt, inputs: inputs, sensors: sensors,
                        outputs: outputs, pwmOutputs: pwmOutputs, expanders: expanders, simulation: simulation)
-    }
-
-    /// True unless the field is absent or an empty list (a wrong type was reported elsewhere).
-    private func hasEntries(_ field: Field?) -> Bool {
-        guard let field else { return false }
-        if case .sequence(let items) = field.node.value { return !items.isEmpty }
-        return true
     }
 
     /// `a, b or c`

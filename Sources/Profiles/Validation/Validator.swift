@@ -59,9 +59,14 @@ final class Validator {
     // MARK: Collections
 
     /// A mapping with only `keys` allowed; an empty value reads as an empty mapping.
-    func mapping(_ field: Field, keys: [String], what: String = "a mapping") -> Fields? {
+    /// A key of `refused` is reported with its own message (why not, and what instead)
+    /// and never offered as one of the keys expected.
+    func mapping(_ field: Field, keys: [String], refused: [String: String] = [:], what: String = "a mapping") -> Fields? {
         guard let pairs = pairs(field, what: what) else { return nil }
-        for pair in pairs where !keys.contains(pair.key) {
+        for pair in pairs where refused[pair.key] != nil {
+            report(at: pair.keyLocation, KeyPath.child(field.path, pair.key), refused[pair.key] ?? "")
+        }
+        for pair in pairs where !keys.contains(pair.key) && refused[pair.key] == nil {
             var text = "unknown key '\(KeyPath.shown(pair.key))'"
             if let suggestion = DidYouMean.suggestion(for: pair.key, among: keys) {
                 text += " (did you mean '\(suggestion)'?)"
