@@ -36,6 +36,11 @@ let package = Package(
             pkgConfig: "libmosquitto",
             providers: [.apt(["libmosquitto-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // systemd's notify protocol (READY=1, WATCHDOG=1, STATUS=) for `Type=notify`.
         .systemLibrary(
             name: "CSystemd",
@@ -68,7 +73,7 @@ let package = Package(
         .target(name: "I2C", dependencies: ["SensorgateCore", "CI2C"], swiftSettings: strict),
         .target(
             name: "MQTT",
-            dependencies: ["SensorgateCore", "Runtime", "CMosquitto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SensorgateCore", "Runtime", "CMosquitto", "CSQLite", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
 
@@ -130,7 +135,7 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
-        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Runtime", "SensorgateCore"], swiftSettings: strict),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Runtime", "SensorgateCore", "CSQLite"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway", "Profiles", "SensorgateCore", "GPIO", "Simulation"],

@@ -14,7 +14,9 @@ extension GatewayRuntime {
         guard let announcer = homeAssistant, !shuttingDown else { return }
         let messages = announcer.messages(qos: 1)
         for message in messages {
-            publish(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain)
+            // Straight to the client, never into the outbox: a later start announces its
+            // own profile, and a config kept from this one must not be replayed over it.
+            mqtt.publish(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain)
         }
         announcer.announced()
         logger.info("Home Assistant: announced \(announcer.discovery.components.count) entities (\(announcer.discovery.settings.mode.rawValue) discovery under \(announcer.discovery.settings.prefix)/) \(reason)")

@@ -8,6 +8,13 @@ extension GatewayRuntime {
     func startStatistics() {
         let now = loop.now()
         statistics.startedAt = now
+        if statistics.readOutbox == nil, outbox != nil {
+            statistics.readOutbox = { [unowned self] in
+                let counters = outboxCounters ?? OutboxCounters()
+                return .init(messages: counters.depth, bytes: counters.bytes, droppedWhenFull: counters.droppedFull,
+                             droppedOnDiskError: counters.droppedDiskError, droppedRefused: counters.droppedRefused)
+            }
+        }
         guard let interval = profile.mqtt.stats.interval else { return }
         scheduleLagProbe(at: now + LoopLag.probePeriod)
         scheduleStatisticsReport(at: now + interval, every: interval)
@@ -30,7 +37,8 @@ extension GatewayRuntime {
         snapshot.published = client.published
         snapshot.acknowledged = client.acknowledged
         snapshot.dropped = .init(bufferFull: client.dropped - client.refused, noSequenceNumber: sequence.withheldInAll,
-                                 refused: client.refused, outboxFull: outbox?.droppedWhenFull ?? 0)
+                                 refused: client.refused + (outbox?.droppedRefused ?? 0),
+                                 outboxFull: outbox?.droppedWhenFull ?? 0, outboxDisk: outbox?.droppedOnDiskError ?? 0)
         snapshot.backlog = mqtt.backlog
         snapshot.outbox = outbox
         snapshot.reconnects = client.connects > 0 ? client.connects - 1 : 0

@@ -19,8 +19,13 @@ final class GatewayRuntime: @unchecked Sendable {
     let logger: Logger
     let hardware: any GatewayHardware
     let mqtt: MQTTClient
+    /// What readings are published through: the client, or the outbox in front of it.
+    let publisher: any MessagePublisher
+    /// The durable outbox, when `mqtt.outbox` is set.
+    let outbox: OutboxPublisher?
+    private let outboxLock: StateDirectoryLock?
     let topics: TopicScheme
-    let sequence: SequenceCounter
+    let sequence: any SequenceSource
     var utc = UTCMapping.system()
     var encoder = PayloadEncoder()
 
@@ -45,13 +50,13 @@ final class GatewayRuntime: @unchecked Sendable {
 
     /// `failover`: brokers tried after `broker`, with its scheme and credentials.
     init(profile: Profile, broker: BrokerURL, failover: [BrokerURL] = [], stateDirectory: String,
-         hardware: any GatewayHardware, loop: EventLoop, logger: Logger, softwareVersion: String? = nil) throws(GatewayError) {
+         stateDirectoryFromCommandLine: Bool = false, hardware: any GatewayHardware, loop: EventLoop, logger: Logger,
+         softwareVersion: String? = nil) throws(GatewayError) {
         self.profile = profile
         self.loop = loop
         self.logger = logger
         self.hardware = hardware
         self.topics = TopicScheme(prefix: profile.mqtt.topicPrefix)
-        self.sequence = try SequenceCounter(directory: stateDirectory, gatewayID: profile.gateway.id, logger: logger)
         self.homeAssistant = profile.mqtt.homeAssistant?.discovery == true
             ? HomeAssistantAnnouncer(profile: profile, topics: topics, stateDirectory: stateDirectory,
                                      softwareVersion: softwareVersion, logger: logger)
@@ -67,6 +72,7 @@ final class GatewayRuntime: @unchecked Sendable {
             clientID: settings.clientID, keepalive: settings.keepalive,
             username: settings.username, password: password,
             will: .init(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true),
+            maxInflight: settings.outbox?.inflight ?? OutboxSettings.defaultInflight,
             maxBuffered: settings.maxBuffered, maxIncomingPayload: OutputCommand.maxBytes)
         configuration.failover = failover.map { .init(host: $0.host, port: $0.port) }
         configuration.cleanSession = !settings.persistentSession
@@ -74,6 +80,24 @@ final class GatewayRuntime: @unchecked Sendable {
             self.mqtt = try MQTTClient(configuration: configuration, loop: loop, logger: logger)
         } catch {
             throw GatewayError("MQTT: \(error)")
+        }
+        // Numbering is set up last, so a start that fails before it consumes no numbers.
+        let counterFile = stateDirectory + "/" + profile.gateway.id + ".seq"
+        if let outboxSettings = settings.outbox {
+            let path = Self.outboxPath(outboxSettings, gatewayID: profile.gateway.id, stateDirectory: stateDirectory,
+                                       stateDirectoryFromCommandLine: stateDirectoryFromCommandLine,
+                                       environment: Self.systemdStateDirectory)
+            let (outbox, lock) = try Self.openOutbox(outboxSettings, path: path, counterFile: counterFile, client: mqtt,
+                                                     loop: loop, logger: logger)
+            self.outbox = outbox
+            self.outboxLock = lock
+            self.publisher = outbox
+            self.sequence = OutboxSequence(publisher: outbox, counterFile: counterFile, logger: logger)
+        } else {
+            self.outbox = nil
+            self.outboxLock = nil
+            self.publisher = mqtt
+            self.sequence = try SequenceCounter(directory: stateDirectory, gatewayID: profile.gateway.id, logger: logger)
         }
     }
 
@@ -96,15 +120,15 @@ final class GatewayRuntime: @unchecked Sendable {
             try startSensors()
         } catch {
             releaseLines()
+            // Nothing was published: the numbers reserved at construction go back.
+            sequence.close()
+            outbox?.abandon()
             throw error
-        }
-        // Keys of the profile contract whose features are not built yet: say so, once.
-        if profile.mqtt.outbox != nil {
-            logger.warning("mqtt.outbox is not implemented yet: messages are buffered in memory only (mqtt.max_buffered)")
         }
         startHomeAssistant()
         startStatistics()
         hardware.start()
+        outbox?.start()
         mqtt.start()
         for worker in workers { worker.start() }
         for port in expanders { port.start() }
@@ -123,7 +147,8 @@ final class GatewayRuntime: @unchecked Sendable {
     }
 
     private func connected() {
-        publish(topic: topics.status, payload: Array("online".utf8), qos: 1, retain: true)
+        // About this connection only: straight to the client, never stored for a later run.
+        mqtt.publish(topic: topics.status, payload: Array("online".utf8), qos: 1, retain: true)
         if !outputs.isEmpty || !pwmOutputs.isEmpty { mqtt.subscribe(topics.commandFilter, qos: 1) }
         announceHomeAssistant(reason: "on connecting")
     }
@@ -131,7 +156,7 @@ final class GatewayRuntime: @unchecked Sendable {
     // MARK: Publishing
 
     func publish(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
-        mqtt.publish(topic: topic, payload: payload, qos: qos, retain: retain)
+        publisher.publish(topic: topic, payload: payload, qos: qos, retain: retain)
     }
 
     func utcNanoseconds(_ timestamp: Timestamp) -> Int64 { utc.utcNanoseconds(timestamp) }
@@ -150,7 +175,7 @@ final class GatewayRuntime: @unchecked Sendable {
     func shutdown(completion: @escaping () -> Void) {
         guard !shuttingDown else { return }
         shuttingDown = true
-        logger.info("stopping: flushing \(mqtt.backlog) pending messages")
+        logger.info("stopping: flushing \(publisher.backlog) pending messages")
         hardware.stop()
         var lateness = PollLateness()
         for worker in workers {
@@ -172,10 +197,10 @@ final class GatewayRuntime: @unchecked Sendable {
         stopPWM()
         releaseLines()
         let offline = OutgoingMessage(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true)
-        mqtt.shutdown(timeout: .seconds(5), final: [offline]) { [unowned self] in
+        publisher.shutdown(timeout: .seconds(5), final: [offline]) { [unowned self] in
             sequence.close()
             let summary = statisticsSnapshot(lag: statistics.lag.runSummary)
-            logger.info("stopped; \(summary.deliverySummary); \(summary.detailSummary)")
+            logger.info("stopped; \(summary.deliverySummary); \(summary.detailSummary)\(outboxSummary)")
             completion()
         }
     }

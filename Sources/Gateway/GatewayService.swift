@@ -60,6 +60,7 @@ public final class GatewayService: Service, @unchecked Sendable {
             // `--broker` names the one broker to use; the profile's list is not appended.
             failover: options.broker == nil ? Array(options.profile.mqtt.brokers.dropFirst()) : [],
             stateDirectory: options.stateDirectory ?? options.profile.gateway.stateDirectory,
+            stateDirectoryFromCommandLine: options.stateDirectory != nil,
             hardware: hardware, loop: loop, logger: logger, softwareVersion: options.softwareVersion)
         supervision = ServiceSupervision(notifier: SystemdNotifier(logger: logger), loop: loop, runtime: runtime)
         let profile = options.profile

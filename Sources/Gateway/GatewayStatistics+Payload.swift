@@ -24,6 +24,7 @@ extension GatewayStatistics.Snapshot {
         writer.field("no_seq", dropped.noSequenceNumber)
         writer.field("refused", dropped.refused)
         writer.field("outbox_full", dropped.outboxFull)
+        writer.field("outbox_disk", dropped.outboxDisk)
         writer.endObject()
         writer.field("backlog", backlog)
         if let outbox {

@@ -26,7 +26,9 @@ extension GatewayStatistics {
             var refused: UInt64 = 0
             /// The oldest messages of the full durable outbox.
             var outboxFull: UInt64 = 0
-            var total: UInt64 { bufferFull + noSequenceNumber + refused + outboxFull }
+            /// Messages the durable outbox could not store (full disk, I/O error).
+            var outboxDisk: UInt64 = 0
+            var total: UInt64 { bufferFull + noSequenceNumber + refused + outboxFull + outboxDisk }
         }
 
         struct Sensor: Equatable, Sendable {

@@ -6,7 +6,8 @@ extension GatewayStatistics.Snapshot {
     var deliverySummary: String {
         var text = "published \(published) messages, \(acknowledged) acknowledged, \(dropped.total) dropped"
         let causes = [(dropped.bufferFull, "buffer full"), (dropped.noSequenceNumber, "without seq"),
-                      (dropped.refused, "refused"), (dropped.outboxFull, "outbox full")]
+                      (dropped.refused, "refused"), (dropped.outboxFull, "outbox full"),
+                      (dropped.outboxDisk, "outbox disk error")]
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
         if !causes.isEmpty { text += " (" + causes.joined(separator: ", ") + ")" }
         return text

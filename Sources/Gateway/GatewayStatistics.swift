@@ -11,11 +11,17 @@ struct GatewayStatistics {
         var bytes: Int
         /// The oldest messages dropped because the outbox was at its bound.
         var droppedWhenFull: UInt64
+        /// Messages dropped because the disk refused to store them.
+        var droppedOnDiskError: UInt64
+        /// Messages libmosquitto refused, removed from the outbox.
+        var droppedRefused: UInt64
 
-        init(messages: Int, bytes: Int, droppedWhenFull: UInt64) {
+        init(messages: Int, bytes: Int, droppedWhenFull: UInt64, droppedOnDiskError: UInt64 = 0, droppedRefused: UInt64 = 0) {
             self.messages = messages
             self.bytes = bytes
             self.droppedWhenFull = droppedWhenFull
+            self.droppedOnDiskError = droppedOnDiskError
+            self.droppedRefused = droppedRefused
         }
     }
 
@@ -25,8 +31,8 @@ struct GatewayStatistics {
     var windows: UInt64 = 0
     var lag = LoopLag()
     /// Read at every snapshot when set: the durable outbox installs it (its depth, its
-    /// bytes, what it dropped when full); without one, the statistics show only the
-    /// in-memory backlog and no `outbox` object, and `dropped.outbox_full` stays 0.
+    /// bytes, what it dropped); without one, the statistics show only the in-memory
+    /// backlog and no `outbox` object, and `dropped.outbox_full` and `outbox_disk` stay 0.
     var readOutbox: (() -> OutboxGauge)?
     /// `<prefix>/stats` messages handed to the client (counted in `published` like any other).
     var reportsPublished: UInt64 = 0

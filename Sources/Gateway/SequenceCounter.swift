@@ -159,7 +159,8 @@ final class SequenceCounter {
         }
     }
 
-    private static func readNumber(_ path: String) throws(GatewayError) -> UInt64? {
+    /// The number in a counter file; nil if there is none. Also the outbox's floor.
+    static func readNumber(_ path: String) throws(GatewayError) -> UInt64? {
         guard let bytes = try StateFile.read(path, limit: maximumFileSize) else { return nil }
         let advice = "seq must continue above the last number published: write that number, or any larger one, into the file (for example `echo 100000000 > \(path)`); delete the file only if no subscriber relies on seq, which then restarts at 1"
         guard !bytes.isEmpty else {

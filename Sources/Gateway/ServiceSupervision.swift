@@ -51,7 +51,7 @@ final class ServiceSupervision: @unchecked Sendable {
         guard notifier.isActive, !stopBegun else { return }
         stopBegun = true
         statusTimer.arm(nil, on: loop) {}
-        notifier.stopping(status: "stopping: delivering \(runtime.mqtt.backlog) pending messages")
+        notifier.stopping(status: "stopping: delivering \(runtime.publisher.backlog) pending messages")
     }
 
     private func scheduleStatus() {
@@ -87,6 +87,6 @@ final class ServiceSupervision: @unchecked Sendable {
         case .disconnecting, .stopped: connection = "disconnected from \(mqtt.brokerDescription)"
         }
         let rate = perMinute.map { "\(Int($0.rounded())) messages/min" } ?? "\(mqtt.statistics.published) messages published"
-        return "\(connection); \(rate); \(mqtt.backlog) waiting"
+        return "\(connection); \(rate); \(runtime.publisher.backlog) waiting"
     }
 }

@@ -48,6 +48,12 @@ public final class MQTTClient {
     public var onDisconnect: (_ reason: String) -> Void = { _ in }
     /// Called for every message on a subscribed topic.
     public var onMessage: (IncomingMessage) -> Void = { _ in }
+    /// Called with the mid of every QoS 1/2 message the broker acknowledged (PUBACK,
+    /// PUBCOMP). Runs inside libmosquitto's callback: it must not call back into the client.
+    public var onAcknowledged: (_ mid: Int32) -> Void = { _ in }
+    /// Called after every successful connection once buffered messages went out: a durable
+    /// queue in front of the client sends what waits for the broker.
+    public var onReadyToSend: () -> Void = {}
 
     // Internal rather than private where MQTTClient+Shutdown.swift needs them.
     let loop: EventLoop
@@ -256,6 +262,7 @@ public final class MQTTClient {
         for (topic, qos) in subscriptions { mosquitto_subscribe(handle, nil, topic, qos) }
         onConnect()
         drainBuffer()
+        onReadyToSend()
         scheduleLivenessCheck()
     }
 
@@ -409,6 +416,40 @@ public final class MQTTClient {
         }
     }
 
+    /// True while a message handed to ``sendTracked(_:)`` goes to the broker now.
+    public var canSend: Bool { state == .connected || state == .disconnecting }
+
+    /// What ``sendTracked(_:)`` did with a message.
+    public enum SendOutcome: Equatable, Sendable {
+        /// With libmosquitto, under this mid, until the broker acknowledges it.
+        case sent(mid: Int32)
+        /// No connection: the caller keeps the message for the next one.
+        case notConnected
+        /// libmosquitto refused the message itself (too large, an invalid topic): it never will take it.
+        case refused(String)
+    }
+
+    /// Hands a QoS 1/2 message to libmosquitto now, without buffering. Acknowledgements
+    /// arrive through ``onAcknowledged``; libmosquitto re-sends the message after a reconnect.
+    public func sendTracked(_ message: OutgoingMessage) -> SendOutcome {
+        guard canSend else { return .notConnected }
+        var mid: Int32 = 0
+        let rc = message.payload.withUnsafeBytes { bytes in
+            mosquitto_publish(handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, message.qos, message.retain)
+        }
+        // A QoS 1/2 message is queued inside libmosquitto before it tries the socket: when
+        // that finds the connection gone, the message is still there and goes out after
+        // the reconnect, so it counts as sent (its acknowledgement comes under this mid).
+        let queued = rc == MOSQ_ERR_SUCCESS.rawValue
+            || (message.qos > 0 && (rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue))
+        if !queued, rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue { return .notConnected }
+        guard queued else { return .refused(Self.describe(rc)) }
+        statistics.published += 1
+        unacknowledged.insert(mid)
+        updateInterest()
+        return .sent(mid: mid)
+    }
+
     private func drainBuffer() {
         while state == .connected, let message = buffer.popFirst() {
             send(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain)
@@ -418,7 +459,10 @@ public final class MQTTClient {
     /// Runs inside libmosquitto's callback (its callback mutex held): never call back
     /// into its loop functions from here; `socketReady` checks shutdown progress after.
     private func acknowledged(mid: Int32) {
-        if unacknowledged.remove(mid) != nil { statistics.acknowledged += 1 }
+        if unacknowledged.remove(mid) != nil {
+            statistics.acknowledged += 1
+            onAcknowledged(mid)
+        }
     }
 
     /// Subscribes now and after every reconnect. Subscribing to a topic again (every

@@ -5,9 +5,11 @@ import SensorgateCore
 
 /// The gateway's publish path in-process: the real ``EventLoop`` on a thread of its own,
 /// the real ``MQTTClient`` (libmosquitto driven by the loop, no network thread) and the
-/// real ``PayloadEncoder``. Messages are published on the loop thread in batches; between
-/// batches the loop goes back to `epoll_wait` (the next batch is a timer due at once), so
-/// it services the socket as it does in the gateway.
+/// real ``PayloadEncoder``, and for QoS 1/2, given a file, the durable ``OutboxPublisher``
+/// in front of the client as the gateway runs it with `mqtt.outbox` (its defaults: `seq`
+/// from the outbox, group commit, in-flight window 100). Messages are published on the
+/// loop thread in batches; between batches the loop goes back to `epoll_wait` (the next
+/// batch is a timer due at once), so it services the socket as it does in the gateway.
 final class GatewayPathPublisher: @unchecked Sendable {
     struct Run {
         var firstPublish: Int64 = 0
@@ -23,6 +25,7 @@ final class GatewayPathPublisher: @unchecked Sendable {
 
     // Loop thread only.
     private var client: MQTTClient?
+    private var outbox: OutboxPublisher?
     private var encoder = PayloadEncoder()
 
     // Shared with the bench's main thread.
@@ -42,7 +45,7 @@ final class GatewayPathPublisher: @unchecked Sendable {
     }
 
     /// Starts the loop thread, creates the client on it and waits for the connection.
-    func start(port: Int, clientID: String, logger: Logger, timeout: Double = 5) throws(BenchError) {
+    func start(port: Int, clientID: String, logger: Logger, outboxPath: String? = nil, timeout: Double = 5) throws(BenchError) {
         let loop = self.loop
         thread = try BenchThread.start { [self] in
             loop.run()
@@ -55,6 +58,11 @@ final class GatewayPathPublisher: @unchecked Sendable {
                 let client = try MQTTClient(configuration: configuration, loop: loop, logger: logger)
                 client.onConnect = { [unowned self] in lock.withLock { connected = true } }
                 self.client = client
+                if let outboxPath {
+                    let outbox = try Outbox(configuration: OutboxConfiguration(path: outboxPath))
+                    self.outbox = OutboxPublisher(outbox: outbox, client: client, loop: loop, logger: logger)
+                    self.outbox?.start()
+                }
                 client.start()
             } catch {
                 lock.withLock { problem = "\(error)" }
@@ -78,12 +86,13 @@ final class GatewayPathPublisher: @unchecked Sendable {
     private func publishBatch(from start: Int, topic: String, count: Int, qos: Int32, batch: Int,
                               value: @escaping @Sendable (Int) -> Double) {
         guard let client else { return }
+        let publisher: any MessagePublisher = outbox ?? client
         let end = min(count, start + batch - 1)
         if start <= end {
             for index in start...end {
                 let payload = encoder.state(.number(value(index)), unit: "°C", utc: BenchClock.realtimeNanoseconds(),
-                                            seq: UInt64(index))
-                client.publish(topic: topic, payload: payload, qos: qos, retain: false)
+                                            seq: outbox?.nextSequence() ?? UInt64(index))
+                publisher.publish(topic: topic, payload: payload, qos: qos, retain: false)
             }
         }
         if end < count {
@@ -92,7 +101,7 @@ final class GatewayPathPublisher: @unchecked Sendable {
             }
         } else {
             let last = BenchClock.monotonicNanoseconds()
-            let dropped = client.statistics.dropped
+            let dropped = client.statistics.dropped + (outbox?.counters.dropped ?? 0)
             lock.withLock {
                 run.lastPublish = last
                 run.published = count
@@ -115,7 +124,8 @@ final class GatewayPathPublisher: @unchecked Sendable {
                 loop.stop()
                 return
             }
-            client.shutdown(timeout: .seconds(flush), final: []) { loop.stop() }
+            let publisher: any MessagePublisher = outbox ?? client
+            publisher.shutdown(timeout: .seconds(flush), final: []) { loop.stop() }
         }
         if !BenchClock.wait(timeout: flush + 3, interval: 0.005, until: { lock.withLock { stopped } }) {
             log("gateway path: the client did not finish its shutdown in time; stopping the loop")
@@ -125,5 +135,6 @@ final class GatewayPathPublisher: @unchecked Sendable {
         self.thread = nil
         // The client belongs to the loop thread, which has ended: release it here.
         client = nil
+        outbox = nil
     }
 }

@@ -3,8 +3,8 @@ import SensorgateCore
 /// Measurement 2: messages delivered per second, QoS 0 and QoS 1.
 ///
 /// Sensorgate: the gateway's publish path in-process (``GatewayPathPublisher``: the real
-/// event loop, MQTT client with max inflight 100 and payload encoder), 256 messages per
-/// loop turn. Baseline: a raw libmosquitto publisher (max inflight 100, its own network
+/// event loop, MQTT client with max inflight 100 and payload encoder; QoS 1 through the
+/// durable outbox, a fresh file per run in the work directory), 256 messages per loop turn. Baseline: a raw libmosquitto publisher (max inflight 100, its own network
 /// thread) publishing as fast as it can, the same payload size. Rate = distinct messages
 /// received / (last receipt − first publish); messages never received are counted as lost.
 /// The two sides alternate which goes first from round to round.
@@ -90,7 +90,8 @@ struct ThroughputMeasurement {
         case .gateway:
             let publisher = try GatewayPathPublisher()
             defer { publisher.shutdown() }
-            try publisher.start(port: port, clientID: context.uniqueName("bench-gw"), logger: context.logger)
+            let outboxPath = qos > 0 ? context.workDirectory + "/" + context.uniqueName("throughput") + ".outbox" : nil
+            try publisher.start(port: port, clientID: context.uniqueName("bench-gw"), logger: context.logger, outboxPath: outboxPath)
             publisher.publish(topic: topic, count: count, qos: qos, batch: Self.batch, value: value)
             try waitForDelivery(subscriber, count: count, timeout: timeout) { publisher.isFinished }
             let run = publisher.result

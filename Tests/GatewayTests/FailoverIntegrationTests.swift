@@ -164,7 +164,7 @@ struct FailoverIntegrationTests {
 
         let away = try GatewayProcess(arguments)
         #expect(status.wait(timeout: 15) { $0.contains { $0.payload == "online" } }, "\(away.log)")
-        #expect(away.log.contains("(persistent session)"), "\(away.log)")
+        #expect(away.waitForLog(timeout: 5) { $0.contains("(persistent session)") }, "\(away.log)")
         // Subscribed once it has published its first state, which follows the subscription.
         #expect(states.wait(timeout: 10) { $0.contains { $0.json?["value"] as? Bool == false } }, "\(away.log)")
         #expect(away.stop(signal: SIGKILL) == 128 + SIGKILL)

@@ -86,7 +86,7 @@ struct StatisticsTests {
         #expect(json["published"] as? Int == 300)
         #expect(json["acknowledged"] as? Int == 298)
         let dropped = try #require(json["dropped"] as? [String: Int])
-        #expect(dropped == ["total": 8, "buffer_full": 5, "no_seq": 2, "refused": 1, "outbox_full": 0])
+        #expect(dropped == ["total": 8, "buffer_full": 5, "no_seq": 2, "refused": 1, "outbox_full": 0, "outbox_disk": 0])
         #expect(json["backlog"] as? Int == 2)
         #expect(json["outbox"] == nil, "no outbox object without an outbox")
         #expect(json["reconnects"] as? Int == 1)

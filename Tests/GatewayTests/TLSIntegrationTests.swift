@@ -34,14 +34,6 @@ struct TLSIntegrationTests {
                             "--simulate"] + extra)
     }
 
-    private func waitForLog(_ gateway: GatewayProcess, timeout: TimeInterval, _ condition: (String) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition(gateway.log) { return true }
-            usleep(50_000)
-        }
-        return condition(gateway.log)
-    }
 
     @Test("the right CA: connected over TLS, status online, no warning")
     func rightCA() throws {
@@ -54,7 +46,7 @@ struct TLSIntegrationTests {
         """, in: directory)
         let gateway = try start(file, in: directory)
         defer { _ = gateway.stop() }
-        #expect(waitForLog(gateway, timeout: 15) { $0.contains("connected to mqtts://127.0.0.1:\(broker.port)") }, "\(gateway.log)")
+        #expect(gateway.waitForLog(timeout: 15) { $0.contains("connected to mqtts://127.0.0.1:\(broker.port)") }, "\(gateway.log)")
         #expect(try broker.retained("sensorgate/\(id)/status") == "online")
         #expect(!gateway.log.contains("TLS verification is off"))
         #expect(gateway.stop() == 0, "\(gateway.log)")
@@ -71,7 +63,7 @@ struct TLSIntegrationTests {
         let gateway = try start(file, in: directory)
         defer { _ = gateway.stop() }
         let expected = "unreachable (TLS: the broker's certificate was not accepted: it is not signed by the CA in mqtt.tls.ca_file '\(broker.otherCAFile)'"
-        #expect(waitForLog(gateway, timeout: Self.promptly) { $0.contains(expected) }, "\(gateway.log)")
+        #expect(gateway.waitForLog(timeout: Self.promptly) { $0.contains(expected) }, "\(gateway.log)")
         print("TLS wrong CA: \(gateway.log.split(separator: "\n").first { $0.contains("unreachable") } ?? "")")
         #expect(gateway.log.contains("certificate verify failed"))
         #expect(!gateway.log.contains("connected to"), "\(gateway.log)")
@@ -89,7 +81,7 @@ struct TLSIntegrationTests {
         let gateway = try start(file, in: directory)
         defer { _ = gateway.stop() }
         let expected = "unreachable (TLS: the broker's certificate is not issued for '127.0.0.2': host name verification failed"
-        #expect(waitForLog(gateway, timeout: Self.promptly) { $0.contains(expected) }, "\(gateway.log)")
+        #expect(gateway.waitForLog(timeout: Self.promptly) { $0.contains(expected) }, "\(gateway.log)")
         print("TLS wrong host: \(gateway.log.split(separator: "\n").first { $0.contains("unreachable") } ?? "")")
         #expect(!gateway.log.contains("connected to"), "\(gateway.log)")
     }
@@ -105,7 +97,7 @@ struct TLSIntegrationTests {
         """, in: directory)
         let gateway = try start(file, in: directory)
         defer { _ = gateway.stop() }
-        #expect(waitForLog(gateway, timeout: 15) { $0.contains("connected to mqtts://127.0.0.2:\(broker.port)") }, "\(gateway.log)")
+        #expect(gateway.waitForLog(timeout: 15) { $0.contains("connected to mqtts://127.0.0.2:\(broker.port)") }, "\(gateway.log)")
         let warnings = gateway.log.split(separator: "\n").filter {
             $0.contains("warning") && $0.contains("TLS verification is off (mqtt.tls.insecure: true)")
         }
@@ -124,7 +116,7 @@ struct TLSIntegrationTests {
         """, in: directory)
         let refused = try start(without, in: directory)
         defer { _ = refused.stop() }
-        #expect(waitForLog(refused, timeout: Self.promptly) { $0.contains("TLS: the broker requires a client certificate: set mqtt.tls.cert_file and key_file") },
+        #expect(refused.waitForLog(timeout: Self.promptly) { $0.contains("TLS: the broker requires a client certificate: set mqtt.tls.cert_file and key_file") },
                 "\(refused.log)")
         print("TLS no client certificate: \(refused.log.split(separator: "\n").first { $0.contains("TLS:") } ?? "")")
         #expect(!refused.log.contains("connected to"))
@@ -137,7 +129,7 @@ struct TLSIntegrationTests {
         """, in: directory)
         let gateway = try start(with, in: directory)
         defer { _ = gateway.stop() }
-        #expect(waitForLog(gateway, timeout: 15) { $0.contains("connected to mqtts://127.0.0.1:\(broker.clientCertificatePort)") },
+        #expect(gateway.waitForLog(timeout: 15) { $0.contains("connected to mqtts://127.0.0.1:\(broker.clientCertificatePort)") },
                 "\(gateway.log)")
         #expect(try broker.retained("sensorgate/\(id)/status") == "online")
     }
@@ -161,7 +153,7 @@ struct TLSIntegrationTests {
         let expected = fault == "ca"
             ? "TLS: cannot use the CA file '\(notPEM)' (mqtt.tls.ca_file): it must hold PEM certificates"
             : "TLS: the client key '\(broker.certificates.serverKey)' does not belong to the client certificate '\(broker.clientCertificate)'"
-        #expect(waitForLog(gateway, timeout: Self.promptly) { $0.contains(expected) }, "\(gateway.log)")
+        #expect(gateway.waitForLog(timeout: Self.promptly) { $0.contains(expected) }, "\(gateway.log)")
         print("TLS unusable \(fault): \(gateway.log.split(separator: "\n").first { $0.contains("TLS:") } ?? "")")
     }
 
@@ -173,7 +165,7 @@ struct TLSIntegrationTests {
         """, in: directory)
         let gateway = try start(file, in: directory)
         defer { _ = gateway.stop() }
-        #expect(waitForLog(gateway, timeout: Self.promptly) { $0.contains("is the port a plain mqtt:// listener?") }, "\(gateway.log)")
+        #expect(gateway.waitForLog(timeout: Self.promptly) { $0.contains("is the port a plain mqtt:// listener?") }, "\(gateway.log)")
         print("TLS plain listener: \(gateway.log.split(separator: "\n").first { $0.contains("unreachable") } ?? "")")
         #expect(!gateway.log.contains("no CONNACK"), "\(gateway.log)")
     }

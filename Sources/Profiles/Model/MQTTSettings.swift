@@ -89,12 +89,35 @@ public struct TLSSettings: Sendable, Equatable {
     }
 }
 
+/// `mqtt.outbox:` durable delivery of QoS 1 and 2 messages.
 public struct OutboxSettings: Sendable, Equatable {
-    public var path: String
+    /// `path`: the database file; default `<state directory>/<gateway.id>.outbox`.
+    public var path: String?
+    /// `max_messages`, default 1,000,000.
     public var maxMessages: Int
-    public init(path: String, maxMessages: Int = 1_000_000) {
+    /// `max_bytes` (topic and payload bytes), default 256 MiB.
+    public var maxBytes: Int
+    /// `inflight`: messages sent and not yet acknowledged at once, default 100.
+    public var inflight: Int
+    /// `sync`: how often writes are forced to the disk (`0s`: every commit), default 1s.
+    public var sync: Interval
+    /// `batch`: the longest a message waits for the commit that stores it, default 10ms.
+    public var batch: Interval
+
+    public static let defaultMaxMessages = 1_000_000
+    public static let defaultMaxBytes = 256 << 20
+    public static let defaultInflight = 100
+    public static let defaultSync = Interval.seconds(1)
+    public static let defaultBatch = Interval.milliseconds(10)
+
+    public init(path: String? = nil, maxMessages: Int = defaultMaxMessages, maxBytes: Int = defaultMaxBytes,
+                inflight: Int = defaultInflight, sync: Interval = defaultSync, batch: Interval = defaultBatch) {
         self.path = path
         self.maxMessages = maxMessages
+        self.maxBytes = maxBytes
+        self.inflight = inflight
+        self.sync = sync
+        self.batch = batch
     }
 }
 

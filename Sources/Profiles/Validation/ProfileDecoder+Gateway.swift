@@ -131,12 +131,26 @@ extension ProfileDecoder {
                            insecure: insecure ?? false)
     }
 
+    static let outboxKeys = ["path", "max_messages", "max_bytes", "inflight", "sync", "batch"]
+
     private func decodeOutbox(_ field: Field) -> OutboxSettings? {
-        guard let outbox = validator.mapping(field, keys: ["path", "max_messages"]) else { return nil }
-        let path = outbox.required("path", validator).flatMap { validator.path($0, what: "a directory path") }
+        guard let outbox = validator.mapping(field, keys: Self.outboxKeys) else { return nil }
+        let path = outbox.optional("path").flatMap { validator.path($0, what: "a file path") }
         let maxMessages = outbox.optional("max_messages").flatMap { validator.integer($0, in: 1...100_000_000) }
-        guard let path else { return nil }
-        return OutboxSettings(path: path, maxMessages: maxMessages ?? 1_000_000)
+        let maxBytes = outbox.optional("max_bytes").flatMap { validator.integer($0, in: 4_096...(1 << 40)) }
+        let inflight = outbox.optional("inflight").flatMap { validator.integer($0, in: 1...65_535) }
+        let sync = outbox.optional("sync").flatMap { validator.duration($0, in: .zero...Interval.seconds(60)) }
+        let batch = outbox.optional("batch").flatMap { validator.duration($0, in: .zero...Interval.seconds(1)) }
+        let settings = OutboxSettings(path: path, maxMessages: maxMessages ?? OutboxSettings.defaultMaxMessages,
+                                      maxBytes: maxBytes ?? OutboxSettings.defaultMaxBytes,
+                                      inflight: inflight ?? OutboxSettings.defaultInflight,
+                                      sync: sync ?? OutboxSettings.defaultSync,
+                                      batch: batch ?? OutboxSettings.defaultBatch)
+        if let field = outbox.optional("inflight"), inflight != nil, settings.inflight > settings.maxMessages {
+            validator.report(at: field.location, field.path,
+                             "the in-flight window (\(settings.inflight)) must not exceed max_messages (\(settings.maxMessages))")
+        }
+        return settings
     }
 
     /// `stats: { interval: 60s, log: true }`; `interval: 0` or `off` turns statistics off.

@@ -27,6 +27,17 @@ final class GatewayProcess: @unchecked Sendable {
         return status
     }
 
+    /// Waits until its log so far satisfies `condition` (the log is read by another
+    /// thread, so a line may arrive a little after what it logged became visible elsewhere).
+    func waitForLog(timeout: TimeInterval, _ condition: (String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition(log) { return true }
+            usleep(50_000)
+        }
+        return condition(log)
+    }
+
     /// Waits for the exit status without signalling; nil if it did not exit in time.
     func waitForExit(timeout: TimeInterval) -> Int32? {
         let status = child.waitForExit(timeout: timeout)
