@@ -58,7 +58,8 @@ let package = Package(
         .target(name: "SensorCatalog", dependencies: ["SensorgateCore", "SensorDrivers", "Simulation"], swiftSettings: strict),
         .target(
             name: "Profiles",
-            dependencies: ["SensorgateCore", "SensorCatalog", "CYAML"],
+            // Pipeline for the filter catalog: each filter declares its own profile syntax.
+            dependencies: ["SensorgateCore", "SensorCatalog", "Pipeline", "CYAML"],
             swiftSettings: strict
         ),
 
