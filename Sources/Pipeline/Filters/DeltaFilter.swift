@@ -36,6 +36,8 @@ public struct DeltaFilter: ConfigurableFilter {
         }
         let difference = abs(value - last)
         let needed = isPercent ? abs(last) * threshold / 100 : threshold
+        // An unchanged value is no change in percent of anything, 0 included.
+        if isPercent && difference == 0 { return nil }
         if difference >= needed || (difference > 0 && needed - difference <= Self.tolerance(value, last)) {
             lastPassed = value
             return reading
