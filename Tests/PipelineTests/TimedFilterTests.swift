@@ -46,6 +46,13 @@ struct TimedFilterTests {
         #expect(out == timeline([(0, 20), (30, 21), (90, 21), (150, 21), (200, 22), (260, 22)]))
     }
 
+    @Test func heartbeatNeverRepeatsNaN() {
+        let out = Marble.run(HeartbeatFilter(period: .seconds(10)), [(0, 1), (5, .nan)], until: 25)
+        #expect(out.count == 4)
+        #expect(out[1].value.isNaN && out[1].seconds == 5)
+        #expect(Array(out[2...]) == timeline([(10, 1), (20, 1)]))
+    }
+
     @Test func heartbeatSendsNothingBeforeTheFirstReading() {
         var filter = HeartbeatFilter(period: .seconds(5))
         #expect(filter.deadline == nil)

@@ -3,7 +3,8 @@ import SensorgateCore
 /// `{ heartbeat: 5m }`: passes every reading, and when none has passed for the period,
 /// sends the last one again, stamped with the time it is sent, then again every period
 /// while none arrives. Behind `delta` this publishes on change or at least every period.
-/// Nothing is sent before the first reading.
+/// Nothing is sent before the first reading; NaN readings pass but are neither a beat
+/// nor repeated.
 public struct HeartbeatFilter: ConfigurableFilter {
     public let period: Interval
 
@@ -18,6 +19,8 @@ public struct HeartbeatFilter: ConfigurableFilter {
 
     @inlinable
     public mutating func process(_ reading: Reading) -> Reading? {
+        // NaN is not published: it neither counts as a beat nor is sent again.
+        guard !reading.value.isNaN else { return reading }
         last = reading.value
         due = reading.timestamp + period
         return reading
