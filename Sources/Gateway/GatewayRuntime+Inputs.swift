@@ -261,6 +261,7 @@ extension GatewayRuntime {
     /// A metric's period: frequency (Hz, with the rising-edge count), duty cycle (%), or
     /// pulse widths (s, with the statistics asked for; nothing when no pulse ended).
     private func publishMetric(_ input: InputChannel, _ index: Int, _ period: EdgeMetricsPeriod) {
+        statistics.windows += 1
         let metric = input.metrics[index]
         let qos = Int32((input.spec.qos ?? profile.mqtt.qos).rawValue)
         let retain = input.spec.retain ?? profile.mqtt.retain

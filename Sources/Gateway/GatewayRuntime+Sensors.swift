@@ -192,6 +192,7 @@ extension GatewayRuntime {
     }
 
     private func publishWindow(_ sensor: SensorChannels, _ index: Int, _ summary: WindowSummary) {
+        statistics.windows += 1
         let channel = sensor.channels[index]
         guard let topic = channel.windowTopics[summary.name] else { return }
         var summary = summary

@@ -41,6 +41,7 @@ final class GatewayRuntime: @unchecked Sendable {
     /// Statistics for logs and tests.
     var edgesSeen: UInt64 = 0
     var edgesLost: UInt64 = 0
+    var statistics = GatewayStatistics(startedAt: .zero)
 
     /// `failover`: brokers tried after `broker`, with its scheme and credentials.
     init(profile: Profile, broker: BrokerURL, failover: [BrokerURL] = [], stateDirectory: String,
@@ -102,6 +103,7 @@ final class GatewayRuntime: @unchecked Sendable {
             logger.warning("mqtt.outbox is not implemented yet: messages are buffered in memory only (mqtt.max_buffered)")
         }
         startHomeAssistant()
+        startStatistics()
         hardware.start()
         mqtt.start()
         for worker in workers { worker.start() }
@@ -163,6 +165,7 @@ final class GatewayRuntime: @unchecked Sendable {
         for input in inputs { input.timer.arm(nil, on: loop) {} }
         for sensor in sensors { sensor.timer.arm(nil, on: loop) {} }
         utcResyncTimer.arm(nil, on: loop) {}
+        stopStatistics()
         stopOutputs()
         // After the outputs' safe values: each expander's worker writes them before it ends.
         stopExpanders()
@@ -171,7 +174,8 @@ final class GatewayRuntime: @unchecked Sendable {
         let offline = OutgoingMessage(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true)
         mqtt.shutdown(timeout: .seconds(5), final: [offline]) { [unowned self] in
             sequence.close()
-            logger.info("stopped; published \(mqtt.statistics.published) messages, \(mqtt.statistics.dropped) dropped")
+            let summary = statisticsSnapshot(lag: statistics.lag.runSummary)
+            logger.info("stopped; \(summary.deliverySummary); \(summary.detailSummary)")
             completion()
         }
     }
@@ -188,6 +192,7 @@ struct TopicScheme {
     let prefix: String
     var status: String { prefix + "/status" }
     var error: String { prefix + "/error" }
+    var stats: String { prefix + "/stats" }
     /// `<prefix>/+/set`: every output's command topic.
     var commandFilter: String { prefix + "/+/set" }
     func state(_ id: String) -> String { prefix + "/" + id }

@@ -39,6 +39,8 @@ final class SequenceCounter {
     private var failure: GatewayError?
     /// Messages dropped for lack of a reserved number during the current episode.
     private(set) var withheld: UInt64 = 0
+    /// Messages dropped for lack of a reserved number since the start (the statistics).
+    private(set) var withheldInAll: UInt64 = 0
     /// Called once per failure episode, after its error is logged, with the same text, so
     /// the gateway can also publish it. Runs inside ``next()``: it must not call it.
     var onFailure: (String) -> Void = { _ in }
@@ -80,6 +82,7 @@ final class SequenceCounter {
         }
         guard nextValue <= reservedUpTo else {
             withheld += 1
+            withheldInAll += 1
             return nil
         }
         let value = nextValue

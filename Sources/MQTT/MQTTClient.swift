@@ -30,7 +30,10 @@ public final class MQTTClient {
     public struct Statistics: Sendable, Equatable {
         public var published: UInt64 = 0
         public var acknowledged: UInt64 = 0
+        /// Every message given up: the oldest of a full buffer, and ``refused``.
         public var dropped: UInt64 = 0
+        /// Of ``dropped``: messages libmosquitto refused to send (too large, malformed topic).
+        public var refused: UInt64 = 0
         public var connects: UInt64 = 0
         public var connectFailures: UInt64 = 0
     }
@@ -401,6 +404,7 @@ public final class MQTTClient {
             _ = buffer.prepend(OutgoingMessage(topic: topic, payload: payload, qos: qos, retain: retain))
         } else {
             statistics.dropped += 1
+            statistics.refused += 1
             logger.error("cannot publish to '\(LogText.escaped(topic))': \(Self.describe(rc))")
         }
     }

@@ -40,13 +40,16 @@ public struct MQTTSettings: Sendable, Equatable {
     /// Every file the section names (CA, certificate, key, password file), where it is
     /// named: `sensorgate validate` checks that each can be read.
     public var referencedFiles: [ReferencedFile]
+    /// `stats:` the retained statistics on `<prefix>/stats`, by default every 60 s.
+    public var stats: StatisticsSettings
 
     public init(broker: BrokerURL, clientID: String, topicPrefix: String, qos: QoS = .atLeastOnce, retain: Bool = false,
                 keepalive: Interval = .seconds(30), username: String? = nil, passwordFile: String? = nil,
                 tls: TLSSettings? = nil, maxBuffered: Int = 10_000, outbox: OutboxSettings? = nil,
                 homeAssistant: HomeAssistantSettings? = nil, brokers: [BrokerURL]? = nil,
                 passwordEnvironment: String? = nil, persistentSession: Bool = false,
-                referencedFiles: [ReferencedFile] = []) {
+                referencedFiles: [ReferencedFile] = [], stats: StatisticsSettings = StatisticsSettings()) {
+        self.stats = stats
         self.broker = broker
         self.clientID = clientID
         self.topicPrefix = topicPrefix
@@ -92,6 +95,20 @@ public struct OutboxSettings: Sendable, Equatable {
     public init(path: String, maxMessages: Int = 1_000_000) {
         self.path = path
         self.maxMessages = maxMessages
+    }
+}
+
+/// `stats: { interval: 60s, log: true }`
+public struct StatisticsSettings: Sendable, Equatable {
+    /// `interval`, default 60s (1s...24h); nil (`0` or `off`) publishes no statistics and
+    /// logs no periodic summary (the shutdown line still gives the run's totals).
+    public var interval: Interval?
+    /// `log`, default true: one summary line at info level per interval.
+    public var log: Bool
+
+    public init(interval: Interval? = .seconds(60), log: Bool = true) {
+        self.interval = interval
+        self.log = log
     }
 }
 

@@ -4,7 +4,7 @@ extension ProfileDecoder {
     static let gatewayKeys = ["id", "board", "state_dir"]
     static let mqttKeys = ["broker", "client_id", "topic_prefix", "qos", "retain", "keepalive", "username",
                            "password_file", "tls", "max_buffered", "outbox", "home_assistant",
-                           "brokers", "password_env", "persistent_session"]
+                           "brokers", "password_env", "persistent_session", "stats"]
 
     /// Board presets `gateway.board` may name (the presets themselves live in `DeviceProfiles/boards`).
     static let boards = ["raspberry-pi-3", "raspberry-pi-4", "raspberry-pi-5", "raspberry-pi-zero-2-w", "generic"]
@@ -54,6 +54,7 @@ extension ProfileDecoder {
         let maxBuffered = mqtt.optional("max_buffered").flatMap { validator.integer($0, in: 1...10_000_000) }
         let outbox = mqtt.optional("outbox").flatMap(decodeOutbox)
         let homeAssistant = mqtt.optional("home_assistant").flatMap(decodeHomeAssistant)
+        let stats = mqtt.optional("stats").flatMap(decodeStatisticsSettings)
 
         guard let gatewayID, let broker, let brokers else { return nil }
         return MQTTSettings(
@@ -72,7 +73,8 @@ extension ProfileDecoder {
             brokers: brokers,
             passwordEnvironment: credentials.passwordEnvironment,
             persistentSession: persistentSession ?? false,
-            referencedFiles: referencedFiles
+            referencedFiles: referencedFiles,
+            stats: stats ?? StatisticsSettings()
         )
     }
 
@@ -135,6 +137,26 @@ extension ProfileDecoder {
         let maxMessages = outbox.optional("max_messages").flatMap { validator.integer($0, in: 1...100_000_000) }
         guard let path else { return nil }
         return OutboxSettings(path: path, maxMessages: maxMessages ?? 1_000_000)
+    }
+
+    /// `stats: { interval: 60s, log: true }`; `interval: 0` or `off` turns statistics off.
+    private func decodeStatisticsSettings(_ field: Field) -> StatisticsSettings? {
+        guard let stats = validator.mapping(field, keys: ["interval", "log"]) else { return nil }
+        var interval: Interval? = .seconds(60)
+        var valid = true
+        if let field = stats.optional("interval") {
+            if let text = field.node.scalarText, text == "0" || text == "off" {
+                interval = nil
+            } else if let value = validator.duration(field, in: .seconds(1)...Interval.seconds(86_400),
+                                                     lowerNote: "or 0 or off for none") {
+                interval = value
+            } else {
+                valid = false
+            }
+        }
+        let log = stats.optional("log").flatMap(validator.bool)
+        guard valid else { return nil }
+        return StatisticsSettings(interval: interval, log: log ?? true)
     }
 
     private func decodeHomeAssistant(_ field: Field) -> HomeAssistantSettings? {
