@@ -319,7 +319,9 @@ extension GatewayRuntime {
         guard let spec = input.spec.count?.rate, var meter = input.rate else { return }
         let value = meter.close()
         input.rate = meter
-        guard let value, let seq = sequence.next() else { return }
+        guard let value else { return }
+        statistics.windows += 1
+        guard let seq = sequence.next() else { return }
         var scale = 1.0
         for _ in 0..<spec.decimals { scale *= 10 }
         let payload = encoder.period(value: (value * scale).rounded(.toNearestOrAwayFromZero) / scale, unit: spec.unit,
