@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "I2CTests", dependencies: ["I2C", "Simulation", "SensorgateCore", "SensorDrivers", "SensorCatalog"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
-            dependencies: ["Profiles", "SensorgateCore", "SensorDrivers"],
+            dependencies: ["Profiles", "Pipeline", "SensorgateCore", "SensorDrivers"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

@@ -1,3 +1,4 @@
+import Pipeline
 import SensorCatalog
 import SensorgateCore
 
@@ -209,7 +210,7 @@ extension ProfileDecoder {
         var stats: [Statistic] = []
         var failed = false
         for item in items {
-            guard let stat = validator.choice(item, Statistic.allCases.map { ($0.rawValue, $0) }) else {
+            guard let stat = validator.choice(item, WindowStatisticCatalog.all.map { ($0.rawValue, $0) }) else {
                 failed = true
                 continue
             }
