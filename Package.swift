@@ -63,7 +63,8 @@ let package = Package(
         .target(name: "SensorCatalog", dependencies: ["SensorgateCore", "SensorDrivers", "Simulation"], swiftSettings: strict),
         .target(
             name: "Profiles",
-            dependencies: ["SensorgateCore", "SensorCatalog", "CYAML"],
+            // Pipeline for the filter catalog: each filter declares its own profile syntax.
+            dependencies: ["SensorgateCore", "SensorCatalog", "Pipeline", "CYAML"],
             swiftSettings: strict
         ),
 
@@ -131,7 +132,7 @@ let package = Package(
         .testTarget(name: "I2CTests", dependencies: ["I2C", "Simulation", "SensorgateCore", "SensorDrivers", "SensorCatalog"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
-            dependencies: ["Profiles", "SensorgateCore", "SensorDrivers"],
+            dependencies: ["Profiles", "Pipeline", "SensorgateCore", "SensorDrivers"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

@@ -24,6 +24,8 @@ final class InputChannel {
     let topic: String
     var mode: Mode
     var metrics: [Metric]
+    /// `count.rate`: the pulses' rate, closed with each counted period.
+    var rate: PulseRate?
     /// When the last edge was fed to the metrics (a counter's lock-out applies to them too).
     var lastMetricEdge: Timestamp?
     var timer = DeadlineTimer()
@@ -92,6 +94,7 @@ extension GatewayRuntime {
             }
             let input = InputChannel(spec: spec, offset: offset, request: request, topic: topics.state(spec.id), mode: mode,
                                      metrics: metrics)
+            input.rate = spec.count?.rate.map { PulseRate(scale: spec.count?.scale ?? 1, per: $0.per) }
             inputs.append(input)
             if let expanderRequest = request as? ExpanderLineRequest {
                 // No descriptor: the expander's worker hands its edges to the loop.
@@ -192,7 +195,9 @@ extension GatewayRuntime {
             if let lastCounted, event.timestamp - lastCounted < lockout { return }
             let total = counter.pulse(at: event.timestamp)
             input.mode = .count(counter, lockout: lockout, lastCounted: event.timestamp)
+            // The period closes before the pulse that closed it is counted in the next one.
             if let total { publishTotal(input, total) }
+            input.rate?.pulse(at: event.timestamp)
         }
     }
 
@@ -306,5 +311,22 @@ extension GatewayRuntime {
                                     seq: seq)
         publish(topic: input.topic, payload: payload, qos: Int32((input.spec.qos ?? profile.mqtt.qos).rawValue),
                 retain: input.spec.retain ?? profile.mqtt.retain)
+        publishRate(input, total)
+    }
+
+    /// The period's rate on `<prefix>/<id>/rate`, rounded to the rate's decimals.
+    private func publishRate(_ input: InputChannel, _ total: PulseTotal) {
+        guard let spec = input.spec.count?.rate, var meter = input.rate else { return }
+        let value = meter.close()
+        input.rate = meter
+        guard let value else { return }
+        statistics.windows += 1
+        guard let seq = sequence.next() else { return }
+        var scale = 1.0
+        for _ in 0..<spec.decimals { scale *= 10 }
+        let payload = encoder.period(value: (value * scale).rounded(.toNearestOrAwayFromZero) / scale, unit: spec.unit,
+                                     startUTC: utcNanoseconds(total.start), endUTC: utcNanoseconds(total.end), seq: seq)
+        publish(topic: topics.metric(input.spec.id, "rate"), payload: payload,
+                qos: Int32((input.spec.qos ?? profile.mqtt.qos).rawValue), retain: input.spec.retain ?? profile.mqtt.retain)
     }
 }

@@ -58,7 +58,7 @@ extension GatewayRuntime {
                 }
                 return SensorChannels.Channel(
                     name: channel.name, unit: channel.unit, descriptor: channel, enabled: configured.enabled,
-                    chain: ChannelChain(stages: configured.filters.map(Self.stage), windows: windows),
+                    chain: ChannelChain(filters: configured.filters.compactMap(FilterCatalog.make), windows: windows),
                     stateTopic: topics.channel(spec.id, channel.name), windowTopics: windowTopics)
             }
             sensors.append(SensorChannels(spec: spec, channels: channels, statusTopic: topics.sensorStatus(spec.id),
@@ -80,14 +80,6 @@ extension GatewayRuntime {
                 loop.execute { self.sensorOutcome(index, outcome) }
             }
             workers.append(worker)
-        }
-    }
-
-    static func stage(_ spec: FilterSpec) -> FilterStage {
-        switch spec {
-        case .median(let size): return .median(MedianFilter(size: size))
-        case .delta(let threshold): return .delta(DeltaFilter(threshold: threshold))
-        case .slidingAverage(let size, let every): return .slidingAverage(SlidingAverageFilter(size: size, every: every))
         }
     }
 
@@ -146,13 +138,38 @@ extension GatewayRuntime {
         sensor.timer.arm(earliest, on: loop) { [unowned self, unowned sensor] in
             sensor.timer.fired()
             let now = loop.now()
+            var combinedChanged = false
             for index in sensor.channels.indices {
                 var closed: [WindowSummary] = []
-                sensor.channels[index].chain.poll(now: now) { closed.append($0) }
+                var states: [Reading] = []
+                sensor.channels[index].chain.poll(now: now, state: { states.append($0) }, window: { closed.append($0) })
                 for summary in closed { publishWindow(sensor, index, summary) }
+                guard sensor.channels[index].enabled else { continue }
+                for state in states {
+                    combinedChanged = true
+                    publishPolled(sensor, index, state)
+                }
             }
+            if combinedChanged, sensor.spec.publish.combined { publishCombined(sensor, at: now) }
             armTimer(sensor)
         }
+    }
+
+    /// A state a filter emitted on its own (a heartbeat, a timeout): a number is published
+    /// like any state; NaN, a timeout's "unavailable", as `"value": null`, and the channel
+    /// leaves the combined message until it has a value again.
+    private func publishPolled(_ sensor: SensorChannels, _ index: Int, _ state: Reading) {
+        if state.value.isFinite {
+            sensor.channels[index].latest = sensor.channels[index].descriptor.rounded(state.value)
+            if sensor.spec.publish.perChannel { publishChannel(sensor, index, state) }
+            return
+        }
+        sensor.channels[index].latest = nil
+        guard sensor.spec.publish.perChannel, let seq = sequence.next() else { return }
+        let channel = sensor.channels[index]
+        let payload = encoder.state(.number(.nan), unit: channel.unit, utc: utcNanoseconds(state.timestamp), seq: seq)
+        publish(topic: channel.stateTopic, payload: payload, qos: Int32((sensor.spec.qos ?? profile.mqtt.qos).rawValue),
+                retain: sensor.spec.retain ?? profile.mqtt.retain)
     }
 
     private func publishChannel(_ sensor: SensorChannels, _ index: Int, _ reading: Reading) {

@@ -1,3 +1,4 @@
+import Pipeline
 import Profiles
 import SensorCatalog
 import SensorgateCore
@@ -201,14 +202,7 @@ extension HomeAssistantDiscovery {
                     }
                     // How often a value is expected: every poll, or every `every`-th one
                     // behind a sliding average; never, for sure, behind a delta filter.
-                    var period: Interval? = sensor.interval
-                    for filter in spec.filters {
-                        switch filter {
-                        case .delta: period = nil
-                        case .slidingAverage(_, let every): period = period.map { Interval(nanoseconds: $0.nanoseconds * Int64(every)) }
-                        case .median: break
-                        }
-                    }
+                    let period = FilterCatalog.publishingPeriod(of: spec.filters, input: sensor.interval)
                     add("sensor", [sensor.id, descriptor.name], name: "\(sensor.id) \(descriptor.name)", sensorStatus: status) {
                         if sensor.publish.combined {
                             $0["state_topic"] = .text(topics.state(sensor.id))

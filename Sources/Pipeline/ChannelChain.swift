@@ -5,18 +5,17 @@ import SensorgateCore
 ///
 /// Windows see every reading before any filter runs, so `min`/`max` catch the real
 /// extremes and `count` is the number of successful reads, whatever the filters drop.
+/// Filters run in list order, each on what the one before it passed.
+///
+/// Filters are held as existentials: the chain comes from the profile at run time. A
+/// call through one costs a witness-table jump and no allocation: the array and each
+/// filter's storage are uniquely referenced, so every filter mutates in place.
 public struct ChannelChain: Sendable {
-    @usableFromInline var stages: [FilterStage]
+    @usableFromInline var stages: [any ReadingFilter]
     @usableFromInline var windows: [TumblingWindow]
 
-    /// Built-in filters are unwrapped into their ``FilterStage`` case; any other filter
-    /// runs through the existential.
     public init(filters: [any ReadingFilter], windows: [TumblingWindow]) {
-        self.init(stages: filters.map { FilterStage($0) }, windows: windows)
-    }
-
-    public init(stages: [FilterStage], windows: [TumblingWindow]) {
-        self.stages = stages
+        self.stages = filters
         self.windows = windows
     }
 
@@ -33,25 +32,51 @@ public struct ChannelChain: Sendable {
     /// Runs one reading through the filters only; nil if one of them stopped it.
     @inlinable
     public mutating func filter(_ reading: Reading) -> Reading? {
+        filter(reading, from: 0)
+    }
+
+    /// Runs `reading` through the filters from `first` on.
+    @inlinable
+    mutating func filter(_ reading: Reading, from first: Int) -> Reading? {
         var current = reading
-        for index in stages.indices {
+        var index = first
+        while index < stages.count {
             guard let next = stages[index].process(current) else { return nil }
             current = next
+            index += 1
         }
         return current
     }
 
-    /// The earliest end of an open window, if any window holds readings.
+    /// The earliest time the chain wants ``poll(now:state:window:)``: the end of an open
+    /// window or a filter's own deadline (a heartbeat, a timeout).
     @inlinable
     public var deadline: Timestamp? {
         var earliest: Timestamp? = nil
         for index in windows.indices {
             if let end = windows[index].deadline, earliest.map({ end < $0 }) ?? true { earliest = end }
         }
+        for index in stages.indices {
+            if let due = stages[index].deadline, earliest.map({ due < $0 }) ?? true { earliest = due }
+        }
         return earliest
     }
 
-    /// Closes every window whose end is at or before `now`, calling `window` for each.
+    /// Closes every window whose end is at or before `now`, calling `window` for each,
+    /// then polls every filter whose deadline has come: what one emits runs through the
+    /// filters after it and, if it passes, goes to `state`.
+    public mutating func poll(now: Timestamp, state: (Reading) -> Void, window: (WindowSummary) -> Void) {
+        poll(now: now, window: window)
+        for index in stages.indices {
+            guard let due = stages[index].deadline, due <= now else { continue }
+            if let emitted = stages[index].poll(now: now), let passed = filter(emitted, from: index + 1) {
+                state(passed)
+            }
+        }
+    }
+
+    /// Closes every window whose end is at or before `now`, calling `window` for each;
+    /// the filters are left alone.
     @inlinable
     public mutating func poll(now: Timestamp, window: (WindowSummary) -> Void) {
         for index in windows.indices {

@@ -59,7 +59,7 @@ public struct EdgeMetrics: Sendable {
         self.every = Swift.max(every, .milliseconds(1))
         self.pulseStatistics = pulseStatistics
         alignment = PeriodAlignment(every: self.every, utcOffset: utcOffset)
-        widths = WindowAccumulator(keepsValues: pulseStatistics.contains(.median))
+        widths = WindowAccumulator(keepsValues: WindowAccumulator.keepsValues(for: pulseStatistics))
     }
 
     /// Opens the first period at `at` with the line's current logical level.

@@ -43,9 +43,22 @@ public enum SampleValue: Sendable, Equatable {
     case bool(Bool)
 }
 
-/// A statistic a window can compute.
-public enum Statistic: String, Sendable, CaseIterable, Equatable {
-    case mean, min, max, count, sum, first, last, stddev, median
+/// A statistic a window can compute, by its profile name (`mean`). What each computes
+/// is in the window statistic catalog (`Pipeline`); the ones the code names are here.
+public struct Statistic: RawRepresentable, Hashable, Sendable {
+    public var rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let mean = Statistic(rawValue: "mean")
+    public static let min = Statistic(rawValue: "min")
+    public static let max = Statistic(rawValue: "max")
+    public static let count = Statistic(rawValue: "count")
+    public static let sum = Statistic(rawValue: "sum")
+    public static let first = Statistic(rawValue: "first")
+    public static let last = Statistic(rawValue: "last")
+    public static let stddev = Statistic(rawValue: "stddev")
+    public static let median = Statistic(rawValue: "median")
 }
 
 /// The result of a closed window: `[start, end)` and the statistics asked for, in order.

@@ -41,10 +41,10 @@ struct PipelineMeasurement {
     static func measure(seconds: Double) -> Outcome {
         var debouncer = Debouncer(period: .microseconds(200))
         var chain = ChannelChain(
-            stages: [
-                .median(MedianFilter(size: 5)),
-                .delta(DeltaFilter(threshold: 0.01)),
-                .slidingAverage(SlidingAverageFilter(size: 10, every: 2)),
+            filters: [
+                MedianFilter(size: 5),
+                DeltaFilter(threshold: 0.01),
+                SlidingAverageFilter(size: 10, every: 2),
             ],
             windows: [TumblingWindow(name: "1m", every: .seconds(60), statistics: [.mean, .min, .max, .count], utcOffset: 0)])
         var outcome = Outcome()

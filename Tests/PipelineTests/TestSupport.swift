@@ -1,3 +1,4 @@
+import Pipeline
 import SensorgateCore
 
 /// Monotonic timestamps in readable units for tables.
@@ -29,4 +30,14 @@ struct XorShift {
         return state
     }
     mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}
+
+/// A filter that is not in the catalog: scales and counts what it sees.
+struct ScaleFilter: ReadingFilter {
+    var factor: Double
+    var seen = 0
+    mutating func process(_ reading: Reading) -> Reading? {
+        seen += 1
+        return Reading(value: reading.value * factor, timestamp: reading.timestamp)
+    }
 }

@@ -95,8 +95,8 @@ struct ExampleTests {
         #expect(sensor.driver == "bme280" && sensor.bus == 1 && sensor.address == 0x76)
         #expect(sensor.interval == .seconds(30))
         let temperature = try #require(sensor.channels.first { $0.name == "temperature" })
-        #expect(temperature.filters.contains { if case .median = $0 { true } else { false } })
-        #expect(temperature.filters.contains { if case .delta = $0 { true } else { false } })
+        #expect(temperature.filters.contains { $0.name == "median" })
+        #expect(temperature.filters.contains { $0.name == "delta" })
         #expect(temperature.windows.map(\.every) == [.seconds(600)])
     }
 

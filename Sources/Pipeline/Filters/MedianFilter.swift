@@ -10,7 +10,7 @@ import SensorgateCore
 ///
 /// The window is kept sorted incrementally in preallocated storage: each reading costs
 /// O(`size`) moves and no allocation.
-public struct MedianFilter: ReadingFilter {
+public struct MedianFilter: ConfigurableFilter {
     /// The number of readings the median is taken over (at least 1).
     public let size: Int
 
@@ -84,5 +84,20 @@ public struct MedianFilter: ReadingFilter {
             i += 1
         }
         sortedCount -= 1
+    }
+}
+
+extension MedianFilter {
+    public static let syntax = FilterSyntax([FilterParameter("size", .integer(1...101), required: true)],
+                                            shorthand: "size", example: "{ median: 5 }")
+
+    public init(settings: FilterSettings) {
+        self.init(size: settings.integer("size") ?? 1)
+    }
+}
+
+extension FilterConfiguration {
+    public static func median(size: Int) -> FilterConfiguration {
+        FilterConfiguration("median", FilterSettings(["size": .integer(size)]))
     }
 }

@@ -7,7 +7,7 @@ import SensorgateCore
 /// if the window is not full yet. NaN readings occupy a place in the window but are left
 /// out of the mean; a window of only NaN emits NaN. The mean is summed afresh at each
 /// emission (no running sum that drifts), which costs `size / every` additions per reading.
-public struct SlidingAverageFilter: ReadingFilter {
+public struct SlidingAverageFilter: ConfigurableFilter {
     /// Readings averaged (at least 1).
     public let size: Int
     /// Readings between emissions (at least 1).
@@ -46,5 +46,31 @@ public struct SlidingAverageFilter: ReadingFilter {
             }
         }
         return n == 0 ? .nan : sum / Double(n)
+    }
+}
+
+extension SlidingAverageFilter {
+    public static let syntax = FilterSyntax(
+        [FilterParameter("size", .integer(1...1000), required: true),
+         FilterParameter("every", .integer(1...1000), default: .integer(1))],
+        shorthand: "size", example: "{ sliding_average: { size: 10, every: 5 } }",
+        check: { settings in
+            guard let size = settings.integer("size"), let every = settings.integer("every"), every > size else { return nil }
+            return FilterSettingsProblem(at: "every", "every (\(every)) must not exceed size (\(size))")
+        })
+
+    public init(settings: FilterSettings) {
+        self.init(size: settings.integer("size") ?? 1, every: settings.integer("every") ?? 1)
+    }
+
+    /// One value per `every` readings.
+    public static func publishingPeriod(after input: Interval?, _ settings: FilterSettings) -> Interval? {
+        input.map { $0 * Int64(settings.integer("every") ?? 1) }
+    }
+}
+
+extension FilterConfiguration {
+    public static func slidingAverage(size: Int, every: Int) -> FilterConfiguration {
+        FilterConfiguration("sliding_average", FilterSettings(["size": .integer(size), "every": .integer(every)]))
     }
 }

@@ -35,7 +35,7 @@ public struct TumblingWindow: Sendable {
         self.every = every
         self.statistics = statistics
         alignment = PeriodAlignment(every: every, utcOffset: utcOffset)
-        accumulator = WindowAccumulator(keepsValues: statistics.contains(.median))
+        accumulator = WindowAccumulator(keepsValues: WindowAccumulator.keepsValues(for: statistics))
         openStart = 0
         openEnd = 0
     }

@@ -30,6 +30,12 @@ struct WindowAccumulator: Sendable {
     @inlinable
     var isEmpty: Bool { count == 0 }
 
+    /// Whether any of `statistics` needs the values kept.
+    @usableFromInline
+    static func keepsValues(for statistics: [Statistic]) -> Bool {
+        statistics.contains { WindowStatisticCatalog.entry(for: $0)?.needsValues == true }
+    }
+
     /// Adds one value (never NaN: the window filters those).
     @inlinable
     mutating func add(_ x: Double) {
@@ -53,27 +59,21 @@ struct WindowAccumulator: Sendable {
         if keepsValues { values.append(x) }
     }
 
-    /// The value of `statistic` over the values added so far (NaN for an empty window).
-    /// Sorts the kept values for the median.
+    /// The value of `statistic` over the values added so far (its empty value for an
+    /// empty window, NaN for a name the catalog does not know). Sorts the kept values for
+    /// a statistic that needs them.
     @usableFromInline
     mutating func value(of statistic: Statistic) -> Double {
-        if count == 0 { return statistic == .count || statistic == .sum ? 0 : .nan }
-        switch statistic {
-        case .mean: return mean
-        case .min: return minimum
-        case .max: return maximum
-        case .count: return Double(count)
-        case .sum: return sum + compensation
-        case .first: return first
-        case .last: return last
-        case .stddev: return (squaredDeviations / Double(count)).squareRoot()
-        case .median:
+        guard let entry = WindowStatisticCatalog.entry(for: statistic) else { return .nan }
+        if count == 0 { return entry.emptyValue }
+        if entry.needsValues {
             guard keepsValues else { return .nan }
             values.sort()
-            let n = values.count
-            if n & 1 == 1 { return values[n >> 1] }
-            return values[(n >> 1) - 1] * 0.5 + values[n >> 1] * 0.5
         }
+        let moments = WindowMoments(count: count, mean: mean, squaredDeviations: squaredDeviations,
+                                    sum: sum + compensation, minimum: minimum, maximum: maximum,
+                                    first: first, last: last, sorted: entry.needsValues ? values[...] : [])
+        return entry.value(moments)
     }
 
     /// Empties the accumulator, keeping the median buffer's capacity.

@@ -103,10 +103,40 @@ public struct PulseCountSpec: Sendable, Equatable {
     public var every: Interval
     public var scale: Double
     public var unit: String
-    public init(every: Interval, scale: Double = 1, unit: String = "pulses") {
+    /// `rate:`: the count's rate, published every period on `<prefix>/<id>/rate`.
+    public var rate: PulseRateSpec?
+    public init(every: Interval, scale: Double = 1, unit: String = "pulses", rate: PulseRateSpec? = nil) {
         self.every = every
         self.scale = scale
         self.unit = unit
+        self.rate = rate
+    }
+}
+
+/// `rate: { per: 1m, unit: L/min, round: 2 }` inside `count:`.
+public struct PulseRateSpec: Sendable, Equatable {
+    /// The rate's time unit: `1m` for per minute; default 1s.
+    public var per: Interval
+    /// Default `<count unit>/<per>` (`mm/h`, `pulses/s`).
+    public var unit: String
+    /// Decimals published; default from the unit (``defaultDecimals(for:)``).
+    public var decimals: Int
+
+    public init(per: Interval, unit: String, decimals: Int? = nil) {
+        self.per = per
+        self.unit = unit
+        self.decimals = decimals ?? Self.defaultDecimals(for: unit)
+    }
+
+    /// Decimals by unit, about a meter's resolution: `rpm` 0; `mm/h` and `%` 1;
+    /// `L/min`, `L/h` and `Hz` 2; anything else 3.
+    public static func defaultDecimals(for unit: String) -> Int {
+        switch unit {
+        case "rpm", "RPM": return 0
+        case "mm/h", "%": return 1
+        case "L/min", "l/min", "L/h", "l/h", "Hz": return 2
+        default: return 3
+        }
     }
 }
 

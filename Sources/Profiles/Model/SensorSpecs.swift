@@ -1,3 +1,4 @@
+import Pipeline
 import SensorgateCore
 
 /// An entry of `sensors:`.
@@ -101,15 +102,9 @@ public struct ChannelSpec: Sendable, Equatable {
     }
 }
 
-/// One step of `filters:`. The full library grows here (its own issue).
-public enum FilterSpec: Sendable, Equatable {
-    /// `{ median: 5 }`: median of the last N readings (N odd or even, 1...101).
-    case median(size: Int)
-    /// `{ delta: 0.1 }`: pass a reading only if it differs from the last passed one by at least this much.
-    case delta(threshold: Double)
-    /// `{ sliding_average: { size: 10, every: 5 } }`: mean of the last `size`, emitted every `every` readings.
-    case slidingAverage(size: Int, every: Int)
-}
+/// One step of `filters:`: a name from ``FilterCatalog`` and its settings, decoded
+/// against that filter's own declaration.
+public typealias FilterSpec = FilterConfiguration
 
 /// One entry of `windows:`: a tumbling window.
 public struct WindowSpec: Sendable, Equatable {

@@ -71,14 +71,30 @@ extension ProfileDecoder {
     }
 
     private func decodeCount(_ field: Field) -> PulseCountSpec? {
-        guard let count = validator.mapping(field, keys: ["every", "scale", "unit"]) else { return nil }
+        guard let count = validator.mapping(field, keys: ["every", "scale", "unit", "rate"]) else { return nil }
         let every = count.required("every", validator).flatMap {
             validator.duration($0, in: Interval.seconds(1)...Interval.hours24)
         }
         let scale = count.optional("scale").flatMap { validator.number($0, "a number > 0", where: { $0 > 0 }) }
         let unit = count.optional("unit").flatMap { validator.text($0, what: "a unit such as mm") }
+        let rate = count.optional("rate").flatMap { decodeRate($0, countUnit: unit ?? Self.defaultCountUnit) }
         guard let every else { return nil }
-        return PulseCountSpec(every: every, scale: scale ?? 1, unit: unit ?? Self.defaultCountUnit)
+        if count.contains("rate") && rate == nil { return nil }
+        return PulseCountSpec(every: every, scale: scale ?? 1, unit: unit ?? Self.defaultCountUnit, rate: rate)
+    }
+
+    /// `rate: { per: 1m, unit: L/min, round: 2 }`, every key optional (`rate: {}` is pulses per second).
+    private func decodeRate(_ field: Field, countUnit: String) -> PulseRateSpec? {
+        guard let rate = validator.mapping(field, keys: ["per", "unit", "round"],
+                                           what: "a mapping such as { per: 1m, unit: L/min }") else { return nil }
+        let per = rate.optional("per").flatMap { validator.duration($0, in: Interval.seconds(1)...Interval.hours24) }
+        let unit = rate.optional("unit").flatMap { validator.text($0, what: "a unit such as L/min") }
+        let decimals = rate.optional("round").flatMap { validator.integer($0, in: 0...9) }
+        if (rate.contains("per") && per == nil) || (rate.contains("unit") && unit == nil)
+            || (rate.contains("round") && decimals == nil) { return nil }
+        let period = per ?? .seconds(1)
+        let perName = [Interval.seconds(1): "s", .seconds(60): "min", .seconds(3600): "h"][period] ?? Validator.format(period)
+        return PulseRateSpec(per: period, unit: unit ?? "\(countUnit)/\(perName)", decimals: decimals)
     }
 
     private func decodePayload(_ field: Field) -> (on: String, off: String)? {

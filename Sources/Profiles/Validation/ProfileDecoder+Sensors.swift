@@ -1,10 +1,10 @@
+import Pipeline
 import SensorCatalog
 import SensorgateCore
 
 extension ProfileDecoder {
     static let sensorKeys = ["id", "driver", "i2c", "interval", "options", "channels", "qos", "retain", "offline_after", "publish"]
     static let channelKeys = ["enabled", "filters", "windows"]
-    static let filterNames = ["median", "delta", "sliding_average"]
     static let windowKeys = ["name", "every", "stats"]
 
     /// Longest sensor interval and window.
@@ -143,50 +143,9 @@ extension ProfileDecoder {
     private func decodeChannel(_ field: Field, name: String) -> ChannelSpec? {
         guard let channel = validator.mapping(field, keys: Self.channelKeys) else { return nil }
         let enabled = channel.optional("enabled").flatMap(validator.bool)
-        let filters = channel.optional("filters").flatMap(decodeFilters) ?? []
+        let filters = channel.optional("filters").flatMap { decodeFilters($0) } ?? []
         let windows = channel.optional("windows").flatMap(decodeWindows) ?? []
         return ChannelSpec(name: name, enabled: enabled ?? true, filters: filters, windows: windows)
-    }
-
-    // MARK: filters
-
-    private func decodeFilters(_ field: Field) -> [FilterSpec]? {
-        guard let items = validator.sequence(field, what: "a list of filters") else { return nil }
-        return items.compactMap(decodeFilter)
-    }
-
-    private func decodeFilter(_ item: Field) -> FilterSpec? {
-        let what = "a filter such as { median: 5 }, { delta: 0.1 } or { sliding_average: { size: 10, every: 5 } }"
-        guard case .mapping(let pairs) = item.node.value, let pair = pairs.first else {
-            validator.expected(what, item)
-            return nil
-        }
-        guard pairs.count == 1 else {
-            let names = pairs.map { "'\($0.key)'" }.joined(separator: ", ")
-            validator.report(at: item.location, item.path,
-                             "expected one filter per list entry, got \(pairs.count) keys (\(names))")
-            return nil
-        }
-        let field = Field(node: pair.value, path: KeyPath.child(item.path, pair.key))
-        switch pair.key {
-        case "median":
-            return validator.integer(field, in: 1...101).map { .median(size: $0) }
-        case "delta":
-            return validator.number(field, "a number > 0", where: { $0 > 0 }).map { .delta(threshold: $0) }
-        case "sliding_average":
-            guard let settings = validator.mapping(field, keys: ["size", "every"],
-                                                  what: "a mapping such as { size: 10, every: 5 }") else { return nil }
-            guard let size = settings.required("size", validator).flatMap({ validator.integer($0, in: 1...1000) })
-            else { return nil }
-            let every = settings.optional("every").flatMap { validator.integer($0, in: 1...size) }
-            if settings.contains("every") && every == nil { return nil }
-            return .slidingAverage(size: size, every: every ?? 1)
-        default:
-            validator.report(at: pair.keyLocation, item.path,
-                             "unknown filter '\(KeyPath.shown(pair.key))', expected one of \(Self.filterNames.joined(separator: ", "))"
-                                 + DidYouMean.hint(for: pair.key, among: Self.filterNames))
-            return nil
-        }
     }
 
     // MARK: windows
@@ -251,7 +210,7 @@ extension ProfileDecoder {
         var stats: [Statistic] = []
         var failed = false
         for item in items {
-            guard let stat = validator.choice(item, Statistic.allCases.map { ($0.rawValue, $0) }) else {
+            guard let stat = validator.choice(item, WindowStatisticCatalog.all.map { ($0.rawValue, $0) }) else {
                 failed = true
                 continue
             }

@@ -4,7 +4,8 @@ import SensorgateCore
 /// problem to its ``Validator``. Returns a profile only if nothing was wrong.
 ///
 /// One extension per section: `+Gateway` (gateway, mqtt), `+GPIO` (inputs, outputs),
-/// `+Sensors` (sensors, channels, filters, windows), `+Simulation`.
+/// `+Sensors` (sensors, channels, windows), `+Filters` (each filter against the syntax it
+/// declares in the filter catalog), `+Simulation`.
 final class ProfileDecoder {
     let validator: Validator
 
