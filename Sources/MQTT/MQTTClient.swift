@@ -40,7 +40,7 @@ public final class MQTTClient {
 
     public let configuration: MQTTClientConfiguration
     public internal(set) var state: State = .idle
-    public private(set) var statistics = Statistics()
+    public internal(set) var statistics = Statistics()
 
     /// Called on every successful connection (first and reconnects), before buffered messages go out.
     public var onConnect: () -> Void = {}
@@ -55,28 +55,28 @@ public final class MQTTClient {
     /// queue in front of the client sends what waits for the broker.
     public var onReadyToSend: () -> Void = {}
 
-    // Internal rather than private where MQTTClient+Shutdown.swift needs them.
+    // Internal rather than private: the extensions in MQTTClient+*.swift share them.
     let loop: EventLoop
     let logger: Logger
     let handle: OpaquePointer
     var registeredFD: Int32 = -1
-    private var interest: EventLoop.Interest = []
-    private var livenessTimer: EventLoop.TimerID?
+    var interest: EventLoop.Interest = []
+    var livenessTimer: EventLoop.TimerID?
     var connectTimer: EventLoop.TimerID?
     var reconnectTimer: EventLoop.TimerID?
-    private var everConnected = false
+    var everConnected = false
     /// The broker libmosquitto was last given by `mosquitto_connect_async`: another try
     /// at it is a `mosquitto_reconnect_async`, a try at another broker a new connect.
-    private var configuredEndpoint: MQTTClientConfiguration.Endpoint?
+    var configuredEndpoint: MQTTClientConfiguration.Endpoint?
     var brokers: BrokerList
     /// The last error libmosquitto logged during this attempt (OpenSSL's reason for a
     /// failed handshake arrives only that way).
     var libraryError: String?
-    private var reconnects: ReconnectSchedule
-    private var silence: BrokerSilence
+    var reconnects: ReconnectSchedule
+    var silence: BrokerSilence
     var buffer = MessageRing()
     var unacknowledged = Set<Int32>()
-    private var subscriptions: [(topic: String, qos: Int32)] = []
+    var subscriptions: [(topic: String, qos: Int32)] = []
     var shutdownCompletion: (() -> Void)?
     var shutdownDeadline: Timestamp?
 
@@ -164,328 +164,4 @@ public final class MQTTClient {
 
     /// Messages waiting for the broker (buffered plus unacknowledged QoS > 0).
     public var backlog: Int { buffer.count + unacknowledged.count }
-
-    // MARK: Connecting
-
-    /// Starts connecting; returns at once. Failures are retried forever with backoff.
-    public func start() {
-        guard state == .idle else { return }
-        connect()
-    }
-
-    private func connect() {
-        state = .connecting
-        libraryError = nil
-        warnIfInsecure()
-        let target = brokers.current
-        let rc: Int32
-        if configuredEndpoint == target {
-            rc = mosquitto_reconnect_async(handle)
-        } else {
-            rc = mosquitto_connect_async(handle, target.host, Int32(target.port),
-                                         Int32(configuration.keepalive.nanoseconds / 1_000_000_000))
-            // Only invalid arguments (a keepalive under 5 s, say) leave the broker unset.
-            configuredEndpoint = rc == MOSQ_ERR_INVAL.rawValue ? nil : target
-        }
-        guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-            failedAttempt(failureReason(rc))
-            return
-        }
-        watchSocket()
-        connectTimer = loop.schedule(after: configuration.connectTimeout) { [unowned self] in
-            connectTimer = nil
-            guard state == .connecting else { return }
-            forgetSocket()
-            failedAttempt(silentAttemptReason())
-        }
-    }
-
-    private func failedAttempt(_ reason: String) {
-        statistics.connectFailures += 1
-        cancelTimer(&connectTimer)
-        // Each line names the attempt that failed (none for the first connection) and the next.
-        let failed = reconnects.attempts
-        let next = reconnects.next()
-        let failure = failed == 0 ? "" : " reconnect attempt \(failed) failed;"
-        let broker = brokerDescription
-        let target = moveToNextBroker()
-        logger.warning("broker \(broker) unreachable (\(reason));\(failure) reconnect attempt \(next.attempt)\(target) in \(next.delay.readableDescription)")
-        onDisconnect(reason)
-        scheduleReconnect(after: next.delay)
-    }
-
-    /// An established connection ended: by libmosquitto's word or by ``BrokerSilence``.
-    private func connectionLost(_ reason: String) {
-        let next = reconnects.next()
-        let broker = brokerDescription
-        let target = moveToNextBroker()
-        logger.warning("lost connection to \(broker): \(reason); \(unacknowledged.count) unacknowledged messages will be re-sent; reconnect attempt \(next.attempt)\(target) in \(next.delay.readableDescription)")
-        onDisconnect(reason)
-        scheduleReconnect(after: next.delay)
-    }
-
-    /// Fails over to the next broker of the list; the text naming it for the log line
-    /// (empty with one broker: the line has named it already).
-    private func moveToNextBroker() -> String {
-        guard brokers.count > 1 else { return "" }
-        brokers.advance()
-        return " to \(brokerDescription)"
-    }
-
-    private func scheduleReconnect(after delay: Interval) {
-        guard state != .disconnecting, state != .stopped else { return }
-        state = .waitingToReconnect
-        reconnectTimer = loop.schedule(after: delay) { [unowned self] in
-            reconnectTimer = nil
-            connect()
-        }
-    }
-
-    private func connected(rc: Int32) {
-        guard rc == 0 else {
-            // A refused CONNACK closes the socket; the disconnect callback follows and retries.
-            libraryError = "the broker refused the connection: \(String(cString: mosquitto_connack_string(rc)))"
-            logger.error("broker \(brokerDescription) refused the connection: \(String(cString: mosquitto_connack_string(rc)))")
-            return
-        }
-        cancelTimer(&connectTimer)
-        let wasReconnect = everConnected
-        state = .connected
-        everConnected = true
-        reconnects.reset()
-        silence.heard(at: loop.now())
-        statistics.connects += 1
-        let session = configuration.cleanSession ? "" : " (persistent session)"
-        logger.info("\(wasReconnect ? "reconnected" : "connected") to \(brokerDescription) as '\(LogText.escaped(configuration.clientID))'\(session)")
-        // Also with a persistent session: a broker that lost its state (restarted
-        // without persistence, another node of a cluster) would otherwise forget them.
-        for (topic, qos) in subscriptions { mosquitto_subscribe(handle, nil, topic, qos) }
-        onConnect()
-        drainBuffer()
-        onReadyToSend()
-        scheduleLivenessCheck()
-    }
-
-    private func disconnected(rc: Int32) {
-        forgetSocket()
-        cancelTimer(&livenessTimer)
-        switch state {
-        case .disconnecting, .stopped:
-            return
-        case .connected:
-            connectionLost(failureReason(rc))
-        case .connecting:
-            failedAttempt(failureReason(rc))
-        case .idle, .waitingToReconnect:
-            break
-        }
-    }
-
-    // MARK: The socket
-
-    private func watchSocket() {
-        let fd = mosquitto_socket(handle)
-        guard fd >= 0 else { return }
-        if fd != registeredFD {
-            forgetSocket()
-            interest = mosquitto_want_write(handle) ? [.readable, .writable] : [.readable]
-            do {
-                try loop.register(fd: fd, interest: interest) { [unowned self] readiness in
-                    socketReady(readiness)
-                }
-                registeredFD = fd
-            } catch {
-                logger.error("cannot watch the MQTT socket: \(error)")
-            }
-        } else {
-            updateInterest()
-        }
-    }
-
-    func forgetSocket() {
-        guard registeredFD >= 0 else { return }
-        loop.unregister(fd: registeredFD)
-        registeredFD = -1
-        interest = []
-    }
-
-    private func updateInterest() {
-        guard registeredFD >= 0 else { return }
-        let wanted: EventLoop.Interest = mosquitto_want_write(handle) ? [.readable, .writable] : [.readable]
-        if wanted != interest {
-            interest = wanted
-            loop.modify(fd: registeredFD, interest: wanted)
-        }
-    }
-
-    private func socketReady(_ readiness: EventLoop.Readiness) {
-        if readiness.readable { silence.heard(at: loop.now()) }
-        // A disconnect callback, if libmosquitto ran one, has forgotten the socket already.
-        var rc = MOSQ_ERR_SUCCESS.rawValue
-        if readiness.readable || readiness.failed {
-            rc = mosquitto_loop_read(handle, 1)
-        }
-        if readiness.writable, registeredFD >= 0, mosquitto_socket(handle) == registeredFD {
-            let written = mosquitto_loop_write(handle, 1)
-            if rc == MOSQ_ERR_SUCCESS.rawValue { rc = written }
-        }
-        if registeredFD >= 0, mosquitto_socket(handle) != registeredFD {
-            // libmosquitto closed the socket without a callback: a failed TLS handshake
-            // (it closes the socket and returns MOSQ_ERR_TLS) or a failed connect write.
-            forgetSocket()
-            let reason = rc == MOSQ_ERR_SUCCESS.rawValue ? "connection failed" : failureReason(rc)
-            switch state {
-            case .connecting: failedAttempt(reason)
-            case .connected:
-                cancelTimer(&livenessTimer)
-                connectionLost(reason)
-            default: break
-            }
-            return
-        }
-        updateInterest()
-        checkShutdownProgress()
-    }
-
-    /// Runs libmosquitto's misc function (its PINGREQ) often enough for the answer to
-    /// arrive before ``BrokerSilence/limit``, and gives the connection up at that limit.
-    private func scheduleLivenessCheck() {
-        cancelTimer(&livenessTimer)
-        livenessTimer = loop.schedule(at: silence.nextCheck(after: loop.now())) { [unowned self] in
-            livenessTimer = nil
-            guard state == .connected || state == .disconnecting else { return }
-            if state == .connected, let reason = silence.verdict(at: loop.now()) {
-                abandonSilentConnection(reason)
-                return
-            }
-            _ = mosquitto_loop_misc(handle)
-            // The misc function may have closed the socket and run the disconnect callback.
-            guard state == .connected || state == .disconnecting else { return }
-            updateInterest()
-            if state == .connected { scheduleLivenessCheck() }
-        }
-    }
-
-    /// The broker is silent but its TCP connection stands: stop watching the socket and
-    /// shut it down so nothing more is read from it; the reconnect closes it for good
-    /// (`mosquitto_reconnect_async` closes the old socket before opening the new one).
-    private func abandonSilentConnection(_ reason: String) {
-        let fd = mosquitto_socket(handle)
-        forgetSocket()
-        if fd >= 0 { shutDownBothWays(fd) }
-        connectionLost(reason)
-    }
-
-    func cancelTimer(_ timer: inout EventLoop.TimerID?) {
-        if let id = timer { loop.cancel(id) }
-        timer = nil
-    }
-
-    // MARK: Publishing
-
-    /// Publishes now if connected, else buffers (bounded). Never blocks.
-    public func publish(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
-        statistics.published += 1
-        guard state == .connected, buffer.isEmpty else {
-            if buffer.append(OutgoingMessage(topic: topic, payload: payload, qos: qos, retain: retain)) {
-                statistics.dropped += 1
-                if statistics.dropped == 1 || statistics.dropped.isMultiple(of: 1000) {
-                    logger.warning("broker unreachable and \(buffer.capacity) messages buffered: dropped the oldest (\(statistics.dropped) so far)")
-                }
-            }
-            return
-        }
-        send(topic: topic, payload: payload, qos: qos, retain: retain)
-    }
-
-    func send(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
-        var mid: Int32 = 0
-        let rc = payload.withUnsafeBytes { bytes in
-            mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, qos, retain)
-        }
-        if rc == MOSQ_ERR_SUCCESS.rawValue {
-            if qos > 0 { unacknowledged.insert(mid) }
-            updateInterest()
-        } else if rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue {
-            // The connection went away under us; keep the message for the next connection.
-            _ = buffer.prepend(OutgoingMessage(topic: topic, payload: payload, qos: qos, retain: retain))
-        } else {
-            statistics.dropped += 1
-            statistics.refused += 1
-            logger.error("cannot publish to '\(LogText.escaped(topic))': \(Self.describe(rc))")
-        }
-    }
-
-    /// True while a message handed to ``sendTracked(_:)`` goes to the broker now.
-    public var canSend: Bool { state == .connected || state == .disconnecting }
-
-    /// What ``sendTracked(_:)`` did with a message.
-    public enum SendOutcome: Equatable, Sendable {
-        /// With libmosquitto, under this mid, until the broker acknowledges it.
-        case sent(mid: Int32)
-        /// No connection: the caller keeps the message for the next one.
-        case notConnected
-        /// libmosquitto refused the message itself (too large, an invalid topic): it never will take it.
-        case refused(String)
-    }
-
-    /// Hands a QoS 1/2 message to libmosquitto now, without buffering. Acknowledgements
-    /// arrive through ``onAcknowledged``; libmosquitto re-sends the message after a reconnect.
-    public func sendTracked(_ message: OutgoingMessage) -> SendOutcome {
-        guard canSend else { return .notConnected }
-        var mid: Int32 = 0
-        let rc = message.payload.withUnsafeBytes { bytes in
-            mosquitto_publish(handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, message.qos, message.retain)
-        }
-        // A QoS 1/2 message is queued inside libmosquitto before it tries the socket: when
-        // that finds the connection gone, the message is still there and goes out after
-        // the reconnect, so it counts as sent (its acknowledgement comes under this mid).
-        let queued = rc == MOSQ_ERR_SUCCESS.rawValue
-            || (message.qos > 0 && (rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue))
-        if !queued, rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue { return .notConnected }
-        guard queued else { return .refused(Self.describe(rc)) }
-        statistics.published += 1
-        unacknowledged.insert(mid)
-        updateInterest()
-        return .sent(mid: mid)
-    }
-
-    private func drainBuffer() {
-        while state == .connected, let message = buffer.popFirst() {
-            send(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain)
-        }
-    }
-
-    /// Runs inside libmosquitto's callback (its callback mutex held): never call back
-    /// into its loop functions from here; `socketReady` checks shutdown progress after.
-    private func acknowledged(mid: Int32) {
-        if unacknowledged.remove(mid) != nil {
-            statistics.acknowledged += 1
-            onAcknowledged(mid)
-        }
-    }
-
-    /// Subscribes now and after every reconnect. Subscribing to a topic again (every
-    /// `onConnect` may) only updates its QoS: each filter is sent once per connection.
-    public func subscribe(_ topic: String, qos: Int32) {
-        if let index = subscriptions.firstIndex(where: { $0.topic == topic }) {
-            let known = subscriptions[index]
-            subscriptions[index].qos = qos
-            // While connected, a known filter has been sent on this connection already
-            // (by `connected(rc:)` or by the earlier call).
-            if known.qos == qos { return }
-        } else {
-            subscriptions.append((topic, qos))
-        }
-        if state == .connected {
-            mosquitto_subscribe(handle, nil, topic, qos)
-            updateInterest()
-        }
-    }
-}
-
-/// `shutdown(2)` on a socket; at file scope because ``MQTTClient/shutdown(timeout:final:completion:)``
-/// hides the C function inside the class. A failure leaves a socket the reconnect closes anyway.
-private func shutDownBothWays(_ fd: Int32) {
-    _ = shutdown(fd, Int32(SHUT_RDWR))
 }

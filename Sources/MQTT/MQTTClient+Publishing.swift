@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CMosquitto
+import Logging
+import Runtime
+import SensorgateCore
+
+/// Publishing: straight to libmosquitto while connected, else into the bounded buffer;
+/// the tracked send the outbox uses; acknowledgements and subscriptions.
+extension MQTTClient {
+    /// Publishes now if connected, else buffers (bounded). Never blocks.
+    public func publish(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
+        statistics.published += 1
+        guard state == .connected, buffer.isEmpty else {
+            if buffer.append(OutgoingMessage(topic: topic, payload: payload, qos: qos, retain: retain)) {
+                statistics.dropped += 1
+                if statistics.dropped == 1 || statistics.dropped.isMultiple(of: 1000) {
+                    logger.warning("broker unreachable and \(buffer.capacity) messages buffered: dropped the oldest (\(statistics.dropped) so far)")
+                }
+            }
+            return
+        }
+        send(topic: topic, payload: payload, qos: qos, retain: retain)
+    }
+
+    func send(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
+        var mid: Int32 = 0
+        let rc = payload.withUnsafeBytes { bytes in
+            mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, qos, retain)
+        }
+        if rc == MOSQ_ERR_SUCCESS.rawValue {
+            if qos > 0 { unacknowledged.insert(mid) }
+            updateInterest()
+        } else if rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue {
+            // The connection went away under us; keep the message for the next connection.
+            _ = buffer.prepend(OutgoingMessage(topic: topic, payload: payload, qos: qos, retain: retain))
+        } else {
+            statistics.dropped += 1
+            statistics.refused += 1
+            logger.error("cannot publish to '\(LogText.escaped(topic))': \(Self.describe(rc))")
+        }
+    }
+
+    /// True while a message handed to ``sendTracked(_:)`` goes to the broker now.
+    public var canSend: Bool { state == .connected || state == .disconnecting }
+
+    /// What ``sendTracked(_:)`` did with a message.
+    public enum SendOutcome: Equatable, Sendable {
+        /// With libmosquitto, under this mid, until the broker acknowledges it.
+        case sent(mid: Int32)
+        /// No connection: the caller keeps the message for the next one.
+        case notConnected
+        /// libmosquitto refused the message itself (too large, an invalid topic): it never will take it.
+        case refused(String)
+    }
+
+    /// Hands a QoS 1/2 message to libmosquitto now, without buffering. Acknowledgements
+    /// arrive through ``onAcknowledged``; libmosquitto re-sends the message after a reconnect.
+    public func sendTracked(_ message: OutgoingMessage) -> SendOutcome {
+        guard canSend else { return .notConnected }
+        var mid: Int32 = 0
+        let rc = message.payload.withUnsafeBytes { bytes in
+            mosquitto_publish(handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, message.qos, message.retain)
+        }
+        // A QoS 1/2 message is queued inside libmosquitto before it tries the socket: when
+        // that finds the connection gone, the message is still there and goes out after
+        // the reconnect, so it counts as sent (its acknowledgement comes under this mid).
+        let queued = rc == MOSQ_ERR_SUCCESS.rawValue
+            || (message.qos > 0 && (rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue))
+        if !queued, rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue { return .notConnected }
+        guard queued else { return .refused(Self.describe(rc)) }
+        statistics.published += 1
+        unacknowledged.insert(mid)
+        updateInterest()
+        return .sent(mid: mid)
+    }
+
+    func drainBuffer() {
+        while state == .connected, let message = buffer.popFirst() {
+            send(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain)
+        }
+    }
+
+    /// Runs inside libmosquitto's callback (its callback mutex held): never call back
+    /// into its loop functions from here; `socketReady` checks shutdown progress after.
+    func acknowledged(mid: Int32) {
+        if unacknowledged.remove(mid) != nil {
+            statistics.acknowledged += 1
+            onAcknowledged(mid)
+        }
+    }
+
+    /// Subscribes now and after every reconnect. Subscribing to a topic again (every
+    /// `onConnect` may) only updates its QoS: each filter is sent once per connection.
+    public func subscribe(_ topic: String, qos: Int32) {
+        if let index = subscriptions.firstIndex(where: { $0.topic == topic }) {
+            let known = subscriptions[index]
+            subscriptions[index].qos = qos
+            // While connected, a known filter has been sent on this connection already
+            // (by `connected(rc:)` or by the earlier call).
+            if known.qos == qos { return }
+        } else {
+            subscriptions.append((topic, qos))
+        }
+        if state == .connected {
+            mosquitto_subscribe(handle, nil, topic, qos)
+            updateInterest()
+        }
+    }
+}
