@@ -61,9 +61,16 @@ extension MQTTClient {
 
     /// Why an attempt or a connection failed with libmosquitto's code `rc`, as a sentence.
     func failureReason(_ rc: Int32) -> String {
+        let failedErrno = errno
         let code = Self.describe(rc)
-        if let tls = configuration.tls, let explained = TLSFailure.explain(libraryError, tls: tls, host: brokers.current.host) {
-            return explained
+        if let tls = configuration.tls {
+            if let explained = TLSFailure.explain(libraryError, tls: tls, host: brokers.current.host) { return explained }
+            // libmosquitto 2.0.21 (Debian 13) with OpenSSL 3.5 logs nothing when a plain
+            // listener closes the socket on the ClientHello: the attempt ends with an errno
+            // of the closed socket or MOSQ_ERR_TLS alone.
+            if state == .connecting, TLSFailure.isHandshakeEnd(rc, errno: failedErrno) {
+                return "TLS: the broker closed the connection during the TLS handshake (\(code)): is the port a plain mqtt:// listener?"
+            }
         }
         if let libraryError { return "\(code) (\(libraryError))" }
         return code
@@ -98,6 +105,14 @@ enum TLSFailure {
         guard fd >= 0 else { return systemReason(errno) }
         close(fd)
         return nil
+    }
+
+    /// Whether libmosquitto's code (and the errno beside it) is how an attempt ends when the
+    /// other side closes the connection in the middle of the TLS handshake; a refused or
+    /// unreachable port has codes of its own (ECONNREFUSED, EHOSTUNREACH, ...).
+    static func isHandshakeEnd(_ rc: Int32, errno code: Int32) -> Bool {
+        if rc == MOSQ_ERR_TLS.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue { return true }
+        return rc == MOSQ_ERR_ERRNO.rawValue && [0, EBADF, ECONNRESET, EPIPE].contains(code)
     }
 
     /// A sentence for the library's errors of one attempt, or nil when they are not
