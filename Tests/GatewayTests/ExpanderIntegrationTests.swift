@@ -69,13 +69,14 @@ struct ExpanderIntegrationTests {
         // The poll is 10 s: only the INT edge explains reads every 50 ms. The INT edge is
         // stamped when the simulated part raises it, as its pins follow the signal thread, so
         // one gap may be a scheduling delay longer and the next as much shorter (on a loaded
-        // machine, 5 ms either way was seen); over all gaps the 50 ms spacing holds closely.
+        // machine, 5 ms either way was seen, and under ThreadSanitizer the simulated signal
+        // itself runs up to 10 % slow); the bounds still rule the 10 s poll out by far.
         let buttonTimes = states("button").dropFirst().compactMap { ($0["ts"] as? String).flatMap(Self.seconds) }
         let buttonGaps = zip(buttonTimes.dropFirst(), buttonTimes).map { $0 - $1 }
-        #expect(buttonGaps.allSatisfy { abs($0 - 0.050) < 0.015 }, "button gaps \(buttonGaps)")
+        #expect(buttonGaps.allSatisfy { abs($0 - 0.050) < 0.025 }, "button gaps \(buttonGaps)")
         if let first = buttonTimes.first, let last = buttonTimes.last, !buttonGaps.isEmpty {
             let meanGap = (last - first) / Double(buttonGaps.count)
-            #expect(abs(meanGap - 0.050) < 0.002, "mean button gap \(meanGap)")
+            #expect(abs(meanGap - 0.050) < 0.010, "mean button gap \(meanGap)")
         }
         let frequency = try #require(states("button/frequency").last?["value"] as? Double)
         #expect((9.0...11.0).contains(frequency), "button frequency \(frequency)")
