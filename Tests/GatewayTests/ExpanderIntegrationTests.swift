@@ -70,10 +70,13 @@ struct ExpanderIntegrationTests {
         // stamped when the simulated part raises it, as its pins follow the signal thread, so
         // one gap may be a scheduling delay longer and the next as much shorter (on a loaded
         // machine, 5 ms either way was seen, and under ThreadSanitizer the simulated signal
-        // itself runs up to 10 % slow); the bounds still rule the 10 s poll out by far.
+        // itself runs up to 10 % slow, with a late wake-up now and then); the bounds still
+        // rule the 10 s poll out by far.
         let buttonTimes = states("button").dropFirst().compactMap { ($0["ts"] as? String).flatMap(Self.seconds) }
         let buttonGaps = zip(buttonTimes.dropFirst(), buttonTimes).map { $0 - $1 }
-        #expect(buttonGaps.allSatisfy { abs($0 - 0.050) < 0.025 }, "button gaps \(buttonGaps)")
+        #expect(buttonGaps.allSatisfy { $0 > 0 && $0 < 0.5 }, "no gap near the 10 s poll: \(buttonGaps)")
+        let onTime = buttonGaps.filter { abs($0 - 0.050) < 0.015 }
+        #expect(onTime.count * 10 >= buttonGaps.count * 8, "at least 8 in 10 gaps within 15 ms of 50 ms: \(buttonGaps)")
         if let first = buttonTimes.first, let last = buttonTimes.last, !buttonGaps.isEmpty {
             let meanGap = (last - first) / Double(buttonGaps.count)
             #expect(abs(meanGap - 0.050) < 0.010, "mean button gap \(meanGap)")
