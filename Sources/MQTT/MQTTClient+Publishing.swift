@@ -31,17 +31,39 @@ extension MQTTClient {
         let rc = payload.withUnsafeBytes { bytes in
             mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, qos, retain)
         }
-        if rc == MOSQ_ERR_SUCCESS.rawValue {
+        switch Self.outcome(of: rc, qos: qos) {
+        case .taken:
             if qos > 0 { unacknowledged.insert(mid) }
             updateInterest()
-        } else if rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue {
-            // The connection went away under us; keep the message for the next connection.
+        case .connectionGone:
+            // The connection went away under a QoS 0 message; keep it for the next connection.
             _ = buffer.prepend(OutgoingMessage(topic: topic, payload: payload, qos: qos, retain: retain))
-        } else {
+        case .refused:
             statistics.dropped += 1
             statistics.refused += 1
             logger.error("cannot publish to '\(LogText.escaped(topic))': \(Self.describe(rc))")
         }
+    }
+
+    /// What `mosquitto_publish` did with a message, from its return code.
+    enum PublishOutcome: Equatable {
+        /// libmosquitto holds it: sent, or (QoS 1/2) queued and re-sent after the reconnect.
+        case taken
+        /// Lost with the connection (QoS 0 only): the caller keeps it for the next one.
+        case connectionGone
+        /// Refused before it was queued (too large, an invalid topic): it never will be taken.
+        case refused
+    }
+
+    /// A QoS 1/2 message is queued inside libmosquitto before it tries the socket, so an
+    /// error of the socket (no connection, connection lost, a failed write such as EPIPE
+    /// while a broker dies, TLS) leaves the message there: it goes out after the reconnect
+    /// and its acknowledgement comes under its mid. Only the checks before the queue refuse it.
+    static func outcome(of rc: Int32, qos: Int32) -> PublishOutcome {
+        if rc == MOSQ_ERR_SUCCESS.rawValue { return .taken }
+        let socketErrors = [MOSQ_ERR_NO_CONN, MOSQ_ERR_CONN_LOST, MOSQ_ERR_ERRNO, MOSQ_ERR_TLS].map(\.rawValue)
+        guard socketErrors.contains(rc) else { return .refused }
+        return qos > 0 ? .taken : .connectionGone
     }
 
     /// True while a message handed to ``sendTracked(_:)`` goes to the broker now.
@@ -65,13 +87,11 @@ extension MQTTClient {
         let rc = message.payload.withUnsafeBytes { bytes in
             mosquitto_publish(handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, message.qos, message.retain)
         }
-        // A QoS 1/2 message is queued inside libmosquitto before it tries the socket: when
-        // that finds the connection gone, the message is still there and goes out after
-        // the reconnect, so it counts as sent (its acknowledgement comes under this mid).
-        let queued = rc == MOSQ_ERR_SUCCESS.rawValue
-            || (message.qos > 0 && (rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue))
-        if !queued, rc == MOSQ_ERR_NO_CONN.rawValue || rc == MOSQ_ERR_CONN_LOST.rawValue { return .notConnected }
-        guard queued else { return .refused(Self.describe(rc)) }
+        switch Self.outcome(of: rc, qos: message.qos) {
+        case .taken: break
+        case .connectionGone: return .notConnected
+        case .refused: return .refused(Self.describe(rc))
+        }
         statistics.published += 1
         unacknowledged.insert(mid)
         updateInterest()
