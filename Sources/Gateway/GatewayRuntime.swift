@@ -112,6 +112,7 @@ final class GatewayRuntime: @unchecked Sendable {
             // Published from the loop's next turn, outside the counter's `next()`.
             loop.schedule(after: .zero) { [unowned self] in publishFault(reason) }
         }
+        outbox?.onDiskFailure = { [unowned self] reason in publishFaultAroundOutbox(reason) }
         do {
             try startExpanders()
             try startPWM()
@@ -166,6 +167,14 @@ final class GatewayRuntime: @unchecked Sendable {
     func publishFault(_ reason: String) {
         let payload = encoder.fault(message: reason, utc: utcNanoseconds(loop.now()), seq: sequence.next())
         publish(topic: topics.error, payload: payload, qos: 1, retain: false)
+    }
+
+    /// A fault of the outbox's disk on `<prefix>/error`, straight to the client (whose
+    /// memory buffer holds it while the broker is away): the outbox refuses writes, and
+    /// without a durable number it carries no `seq`, so no number is ever repeated.
+    func publishFaultAroundOutbox(_ reason: String) {
+        let payload = encoder.fault(message: reason, utc: utcNanoseconds(loop.now()), seq: nil)
+        mqtt.publish(topic: topics.error, payload: payload, qos: 1, retain: false)
     }
 
     // MARK: Stopping
