@@ -54,7 +54,7 @@ final class ProfileDecoder {
             validator.expected("a mapping with a 'gateway' section", rootField)
             return nil
         }
-        guard let top = validator.mapping(rootField, keys: Self.rootKeys) else { return nil }
+        guard let top = validator.mapping(rootField, keys: Self.rootKeys, refused: MQTTIONames.root) else { return nil }
 
         let gateway = top.required("gateway", validator).flatMap(decodeGateway)
         lineResolver = LineResolver(board: gateway?.board.flatMap(BoardPreset.named))
