@@ -64,18 +64,8 @@ final class GatewayRuntime: @unchecked Sendable {
 
         let settings = profile.mqtt
         let password = try BrokerPassword.read(settings, logger: logger)
-        var configuration = MQTTClientConfiguration(
-            host: broker.host, port: broker.port,
-            // Only an mqtts:// broker is TLS: a plain one with mqtt.tls is refused before
-            // (profile validation, `--broker`), never silently upgraded.
-            tls: broker.tls ? .init(settings.tls) : nil,
-            clientID: settings.clientID, keepalive: settings.keepalive,
-            username: settings.username, password: password,
-            will: .init(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true),
-            maxInflight: settings.outbox?.inflight ?? OutboxSettings.defaultInflight,
-            maxBuffered: settings.maxBuffered, maxIncomingPayload: OutputCommand.maxBytes)
-        configuration.failover = failover.map { .init(host: $0.host, port: $0.port) }
-        configuration.cleanSession = !settings.persistentSession
+        let configuration = Self.clientConfiguration(settings, broker: broker, failover: failover, password: password,
+                                                     topics: topics)
         do {
             self.mqtt = try MQTTClient(configuration: configuration, loop: loop, logger: logger)
         } catch {

@@ -21,7 +21,7 @@ struct Sensorgate: AsyncParsableCommand {
         commandName: "sensorgate",
         abstract: "An IoT sensor gateway: GPIO and I2C sensors to MQTT, described by a device profile.",
         version: "sensorgate \(version)",
-        subcommands: [Run.self, Validate.self, Drivers.self, I2C.self, GPIOCommand.self, ImportCommand.self, Version.self])
+        subcommands: [Run.self, Validate.self, Drivers.self, I2C.self, GPIOCommand.self, Doctor.self, ImportCommand.self, Version.self])
 
     /// What `sensorgate --version` prints: the version, then the libgpiod that was found
     /// (or why none was). One binary runs on libgpiod 1.6 and 2.x, so which one a bug
