@@ -91,6 +91,7 @@ extension GatewayRuntime {
         case .values(let values, let timestamp):
             // A part with no new sample answered, but read nothing.
             if !values.isEmpty { sensor.readings += 1 }
+            logger.debug("sensor '\(sensor.spec.id)' read \(Self.describe(values, of: sensor))")
             report(sensor, sensor.health.succeeded(at: loop.now()))
             var combinedChanged = false
             for channelIndex in sensor.channels.indices where channelIndex < values.count {
@@ -114,6 +115,13 @@ extension GatewayRuntime {
             sensor.failures += 1
             report(sensor, sensor.health.failed(reason, at: loop.now()))
         }
+    }
+
+    /// A poll's raw values, before any filter, for the debug log: `temperature 21.034 °C, ...`.
+    static func describe(_ values: [Double], of sensor: SensorChannels) -> String {
+        guard !values.isEmpty else { return "nothing new" }
+        return zip(sensor.channels, values).map { channel, value in "\(channel.name) \(value) \(channel.unit)" }
+            .joined(separator: ", ")
     }
 
     /// Publishes a change of the sensor's availability and logs what its health says.
