@@ -107,8 +107,11 @@ extension GatewayRuntime {
                     combinedChanged = true
                     if sensor.spec.publish.perChannel { publishChannel(sensor, channelIndex, state) }
                 }
+                deliverToDerived(sensor: sensor.spec.id, channel: channelIndex, readAt: timestamp,
+                                 state: state.flatMap { $0.value.isFinite ? Reading(value: sensor.channels[channelIndex].descriptor.rounded($0.value), timestamp: $0.timestamp) : nil })
             }
             if combinedChanged, sensor.spec.publish.combined { publishCombined(sensor, at: timestamp) }
+            publishDerived(at: timestamp)
             armTimer(sensor)
         case .failed(let reason):
             sensor.failures += 1
@@ -165,6 +168,7 @@ extension GatewayRuntime {
             return
         }
         sensor.channels[index].latest = nil
+        derivedOperandUnavailable(sensor: sensor.spec.id, channel: index)
         guard sensor.spec.publish.perChannel, let seq = sequence.next() else { return }
         let channel = sensor.channels[index]
         let payload = encoder.state(.number(.nan), unit: channel.unit, utc: utcNanoseconds(state.timestamp), seq: seq)
