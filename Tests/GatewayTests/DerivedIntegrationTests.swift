@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Derived channels through the real binary and a real broker: what is published is the
+/// formula applied to the operands' own payloads.
+@Suite("Derived channels end to end")
+struct DerivedIntegrationTests {
+    /// The Magnus form with Alduchov & Eskridge's constants, written out again here so a
+    /// mistake in the gateway's copy shows.
+    static func dewPoint(_ temperature: Double, _ humidity: Double) -> Double {
+        let gamma = Foundation.log(humidity / 100) + 17.625 * temperature / (243.04 + temperature)
+        return 243.04 * gamma / (17.625 - gamma)
+    }
+
+    @Test("a BME280's temperature and humidity give a dew point on its topic, with its filters and windows, and an expression that divides by zero publishes nothing and logs once")
+    func dewPointFromABME280() throws {
+        let directory = TestEnvironment.temporaryDirectory()
+        let id = TestEnvironment.uniqueID("derived")
+        let prefix = "sensorgate/\(id)"
+        let profile = directory.appendingPathComponent("derived.yaml")
+        try """
+        gateway: { id: \(id) }
+        mqtt: { qos: 1 }
+        sensors:
+          - id: climate
+            driver: bme280
+            i2c: { bus: 1, address: 0x76 }
+            interval: 100ms
+        derived:
+          - id: dew
+            dew_point: { temperature: climate.temperature, humidity: climate.humidity }
+            windows: [ { name: 1s, every: 1s, stats: [mean, min, max, count] } ]
+          - id: spread
+            expression: "abs(t - h)"
+            vars: { t: climate.temperature, h: climate.humidity }
+            unit: K
+            filters: [ { round: 1 } ]
+          - id: broken
+            expression: "t / (h - h)"
+            vars: { t: climate.temperature, h: climate.humidity }
+        simulation:
+          climate:
+            temperature: { walk: { start: 21, step: 0.05 } }
+            humidity: { sine: { mean: 55, amplitude: 10, period: 5s } }
+            pressure: { constant: 1000 }
+        """.write(to: profile, atomically: true, encoding: .utf8)
+        let subscriber = try Subscriber(topic: "\(prefix)/#")
+        try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/probe")
+        let gateway = try GatewayProcess.run(profile: profile, stateDirectory: directory.appendingPathComponent("state"))
+        defer { _ = gateway.stop() }
+
+        func json(_ topic: String) -> [[String: Any]] {
+            subscriber.messages(on: "\(prefix)/\(topic)").compactMap(\.json)
+        }
+        let enough = subscriber.wait(timeout: 30) { _ in
+            json("dew").count >= 20 && json("dew/1s").count >= 2 && json("spread").count >= 5
+        }
+        #expect(enough, "\(subscriber.messages.map { "\($0.topic) \($0.payload)" }.suffix(10))\n\(gateway.log)")
+        #expect(gateway.stop() == 0)
+
+        // Each dew point against the formula on the temperature and humidity payloads of
+        // the same reading (the same `ts`), as a subscriber sees them.
+        var byTime: [String: (temperature: Double?, humidity: Double?)] = [:]
+        for message in json("climate/temperature") {
+            if let ts = message["ts"] as? String { byTime[ts, default: (nil, nil)].temperature = message["value"] as? Double }
+        }
+        for message in json("climate/humidity") {
+            if let ts = message["ts"] as? String { byTime[ts, default: (nil, nil)].humidity = message["value"] as? Double }
+        }
+        var checked = 0
+        for message in json("dew") {
+            #expect(message["unit"] as? String == "°C")
+            let value = try #require(message["value"] as? Double)
+            let ts = try #require(message["ts"] as? String)
+            guard let operands = byTime[ts], let temperature = operands.temperature, let humidity = operands.humidity else {
+                Issue.record("dew point at \(ts) without both operands published at that time")
+                continue
+            }
+            #expect(abs(value - Self.dewPoint(temperature, humidity)) <= 0.006, "\(value) from \(temperature) °C \(humidity) %")
+            checked += 1
+        }
+        #expect(checked >= 20)
+
+        // Its own filters: |t − h| to one decimal.
+        for message in json("spread") {
+            let value = try #require(message["value"] as? Double)
+            let ts = try #require(message["ts"] as? String)
+            #expect(message["unit"] as? String == "K")
+            if let operands = byTime[ts], let temperature = operands.temperature, let humidity = operands.humidity {
+                #expect(abs(value - (abs(temperature - humidity) * 10).rounded() / 10) < 1e-9, "\(value)")
+            }
+        }
+
+        // Its own windows, over the dew points it computed.
+        for window in json("dew/1s") {
+            let mean = try #require(window["mean"] as? Double)
+            let low = try #require(window["min"] as? Double)
+            let high = try #require(window["max"] as? Double)
+            #expect(low <= mean && mean <= high)
+            #expect((window["count"] as? Int ?? 0) >= 1)
+        }
+
+        // A division by zero on every reading: nothing published, one line in the log.
+        #expect(json("broken").isEmpty)
+        let warnings = gateway.log.components(separatedBy: "\n").filter { $0.contains("derived 'broken': no value: division by zero") }
+        #expect(warnings.count == 1, "\(gateway.log)")
+
+        // One numbering for everything the gateway published.
+        let sequence = subscriber.messages.filter { $0.topic.hasPrefix(prefix + "/") }.compactMap(\.seq)
+        #expect(Set(sequence).count == sequence.count)
+    }
+}
