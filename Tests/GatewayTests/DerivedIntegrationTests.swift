@@ -20,7 +20,7 @@ struct DerivedIntegrationTests {
         let profile = directory.appendingPathComponent("derived.yaml")
         try """
         gateway: { id: \(id) }
-        mqtt: { qos: 1 }
+        mqtt: { qos: 1, home_assistant: { discovery: true, prefix: ha-\(id) } }
         sensors:
           - id: climate
             driver: bme280
@@ -46,6 +46,9 @@ struct DerivedIntegrationTests {
         """.write(to: profile, atomically: true, encoding: .utf8)
         let subscriber = try Subscriber(topic: "\(prefix)/#")
         try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/probe")
+        let discovery = try Subscriber(topic: "ha-\(id)/#")
+        try discovery.waitUntilSubscribed(probeTopic: "ha-\(id)/probe")
+        defer { discovery.stop() }
         let gateway = try GatewayProcess.run(profile: profile, stateDirectory: directory.appendingPathComponent("state"))
         defer { _ = gateway.stop() }
 
@@ -56,7 +59,23 @@ struct DerivedIntegrationTests {
             json("dew").count >= 20 && json("dew/1s").count >= 2 && json("spread").count >= 5
         }
         #expect(enough, "\(subscriber.messages.map { "\($0.topic) \($0.payload)" }.suffix(10))\n\(gateway.log)")
+        let announced = discovery.wait(timeout: 10) { messages in
+            messages.contains { $0.topic == "ha-\(id)/device/\(id)/config" }
+        }
         #expect(gateway.stop() == 0)
+
+        // Home Assistant: the dew point is a temperature sensor on its topic; an expression has no class.
+        #expect(announced)
+        let config = try #require(discovery.messages(on: "ha-\(id)/device/\(id)/config").last?.json)
+        let components = try #require(config["cmps"] as? [String: [String: Any]])
+        let dew = try #require(components["dew"])
+        #expect(dew["p"] as? String == "sensor")
+        #expect(dew["device_class"] as? String == "temperature")
+        #expect(dew["unit_of_measurement"] as? String == "°C")
+        #expect(dew["state_topic"] as? String == "\(prefix)/dew")
+        let spread = try #require(components["spread"])
+        #expect(spread["device_class"] == nil)
+        #expect(spread["unit_of_measurement"] as? String == "K")
 
         // Each dew point against the formula on the temperature and humidity payloads of
         // the same reading (the same `ts`), as a subscriber sees them.
