@@ -128,4 +128,74 @@ struct DerivedIntegrationTests {
         let sequence = subscriber.messages.filter { $0.topic.hasPrefix(prefix + "/") }.compactMap(\.seq)
         #expect(Set(sequence).count == sequence.count)
     }
+
+    static func seconds(_ text: String) -> Double? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)?.timeIntervalSince1970
+    }
+
+    @Test("an operand whose sensor stops answering stops the derived channel until it is read again")
+    func staleOperand() throws {
+        let directory = TestEnvironment.temporaryDirectory()
+        let id = TestEnvironment.uniqueID("stale")
+        let prefix = "sensorgate/\(id)"
+        let profile = directory.appendingPathComponent("stale.yaml")
+        try """
+        gateway: { id: \(id) }
+        mqtt: { qos: 1 }
+        sensors:
+          - id: indoor
+            driver: bme280
+            i2c: { bus: 1, address: 0x76 }
+            interval: 100ms
+          - id: outdoor
+            driver: sht3x
+            i2c: { bus: 1, address: 0x44 }
+            interval: 200ms
+        derived:
+          - id: difference
+            expression: "a - b"
+            vars: { a: indoor.temperature, b: outdoor.temperature }
+        simulation:
+          indoor: { temperature: { constant: 21 }, humidity: { constant: 50 }, pressure: { constant: 1000 } }
+          outdoor: { temperature: { constant: 5 }, humidity: { constant: 70 }, fail: { from: 1s, for: 3s } }
+        """.write(to: profile, atomically: true, encoding: .utf8)
+        let subscriber = try Subscriber(topic: "\(prefix)/#")
+        try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/probe")
+        let gateway = try GatewayProcess.run(profile: profile, stateDirectory: directory.appendingPathComponent("state"))
+        defer { _ = gateway.stop() }
+
+        func times(_ topic: String) -> [Double] {
+            subscriber.messages(on: "\(prefix)/\(topic)").compactMap(\.json).compactMap { ($0["ts"] as? String).flatMap(Self.seconds) }
+        }
+        // The outage is over once outdoor reads again after a gap.
+        func outageGap() -> (start: Double, end: Double)? {
+            let reads = times("outdoor/temperature")
+            return zip(reads, reads.dropFirst()).first { $1 - $0 >= 2 }.map { (start: $0, end: $1) }
+        }
+        let resumed = subscriber.wait(timeout: 30) { _ in
+            guard let gap = outageGap() else { return false }
+            return times("difference").contains { $0 > gap.end }
+        }
+        #expect(resumed, "\(subscriber.messages.map { "\($0.topic) \($0.payload)" }.suffix(10))\n\(gateway.log)")
+        #expect(gateway.stop() == 0)
+        let gap = try #require(outageGap())
+
+        // Indoor kept publishing through the outage; the difference did not, except within
+        // 3 × 200 ms of outdoor's last read.
+        #expect(times("indoor/temperature").filter { $0 > gap.start + 0.5 && $0 < gap.end }.count >= 10)
+        let outdoorReads = times("outdoor/temperature")
+        let differences = times("difference")
+        #expect(differences.contains { $0 < gap.start })
+        for time in differences {
+            #expect(outdoorReads.contains { $0 <= time + 0.000_001 && time - $0 <= 0.600_001 },
+                    "a difference at \(time) with outdoor last read more than 600 ms before")
+        }
+        for message in subscriber.messages(on: "\(prefix)/difference").compactMap(\.json) {
+            #expect(message["unit"] == nil)
+            let value = try #require(message["value"] as? Double)
+            #expect(abs(value - 16) < 0.5, "\(value)")
+        }
+    }
 }

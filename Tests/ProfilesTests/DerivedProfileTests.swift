@@ -124,6 +124,14 @@ struct DerivedProfileTests {
         ])
     }
 
+    @Test func aWindowMayNotTakeACommandOrStatusTopic() {
+        #expect(Self.diagnostics("""
+              - id: dew
+                dew_point: { temperature: climate.temperature, humidity: climate.humidity }
+                windows: [ { name: set, every: 1m, stats: [mean] } ]
+            """) == ["d.yaml:16:14: error: derived[0].windows: a derived channel's window may not be named 'set': <prefix>/<id>/set is a topic the gateway reads or publishes; give it another name"])
+    }
+
     @Test func aDerivedChannelIsNotSimulatedAndAltitudeIsBounded() {
         let messages = Self.diagnostics("""
               - id: msl

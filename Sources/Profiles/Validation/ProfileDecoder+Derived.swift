@@ -7,6 +7,7 @@ extension ProfileDecoder {
     static let maximumDerivedOperands = 8
     /// `unit:` of an expression, in characters.
     static let maximumUnitLength = 16
+    static let reservedWindowNames = ["set", "status"]
 
     // MARK: derived
 
@@ -31,7 +32,14 @@ extension ProfileDecoder {
             return nil
         }
         let filters = entry.optional("filters").flatMap { decodeFilters($0) }
-        let windows = entry.optional("windows").flatMap(decodeWindows)
+        var windows = entry.optional("windows").flatMap(decodeWindows)
+        // `<prefix>/<id>/<window>` shares its shape with an output's command topic and a
+        // sensor's status.
+        if let field = entry.optional("windows"), let clash = windows?.first(where: { Self.reservedWindowNames.contains($0.name) }) {
+            validator.report(at: field.location, field.path,
+                             "a derived channel's window may not be named '\(clash.name)': <prefix>/<id>/\(clash.name) is a topic the gateway reads or publishes; give it another name")
+            windows = nil
+        }
         let failedProcessing = (entry.contains("filters") && filters == nil) || (entry.contains("windows") && windows == nil)
 
         let decoded: (formula: DerivedFormula, operands: [ChannelReference], unit: String?)?
