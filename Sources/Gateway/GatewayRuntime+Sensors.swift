@@ -102,13 +102,15 @@ extension GatewayRuntime {
                 sensor.channels[channelIndex].chain.process(
                     reading, state: { state = $0 }, window: { closed.append($0) })
                 for summary in closed { publishWindow(sensor, channelIndex, summary) }
+                var published: Reading?
                 if let state, state.value.isFinite {
-                    sensor.channels[channelIndex].latest = sensor.channels[channelIndex].descriptor.rounded(state.value)
+                    let value = sensor.channels[channelIndex].descriptor.rounded(state.value)
+                    sensor.channels[channelIndex].latest = value
                     combinedChanged = true
                     if sensor.spec.publish.perChannel { publishChannel(sensor, channelIndex, state) }
+                    published = Reading(value: value, timestamp: state.timestamp)
                 }
-                deliverToDerived(sensor: sensor.spec.id, channel: channelIndex, readAt: timestamp,
-                                 state: state.flatMap { $0.value.isFinite ? Reading(value: sensor.channels[channelIndex].descriptor.rounded($0.value), timestamp: $0.timestamp) : nil })
+                deliverToDerived(sensor: sensor.spec.id, channel: channelIndex, readAt: timestamp, state: published)
             }
             if combinedChanged, sensor.spec.publish.combined { publishCombined(sensor, at: timestamp) }
             publishDerived(at: timestamp)
