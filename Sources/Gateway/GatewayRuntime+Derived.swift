@@ -117,8 +117,14 @@ extension GatewayRuntime {
         }
     }
 
+    /// Disarms the channels' timers (nothing may follow `offline`) and reports how many
+    /// computations gave no value, for the channels that had any.
     func stopDerived() {
-        for channel in derived.channels { channel.timer.arm(nil, on: loop) {} }
+        for channel in derived.channels {
+            channel.timer.arm(nil, on: loop) {}
+            let count = channel.computation.undefinedCount
+            if count > 0 { logger.info("derived '\(channel.spec.id)': \(count) computations without a value in this run") }
+        }
     }
 
     private func process(_ channel: DerivedChannels.Channel, _ reading: Reading) {

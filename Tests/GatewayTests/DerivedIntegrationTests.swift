@@ -119,10 +119,13 @@ struct DerivedIntegrationTests {
             #expect((window["count"] as? Int ?? 0) >= 1)
         }
 
-        // A division by zero on every reading: nothing published, one line in the log.
+        // A division by zero on every reading: nothing published, one line in the log,
+        // and the run's count when it stops.
         #expect(json("broken").isEmpty)
         let warnings = gateway.log.components(separatedBy: "\n").filter { $0.contains("derived 'broken': no value: division by zero") }
         #expect(warnings.count == 1, "\(gateway.log)")
+        let total = gateway.log.components(separatedBy: "\n").first { $0.contains("derived 'broken': ") && $0.contains("computations without a value in this run") }
+        #expect(total != nil, "\(gateway.log)")
 
         // One numbering for everything the gateway published.
         let sequence = subscriber.messages.filter { $0.topic.hasPrefix(prefix + "/") }.compactMap(\.seq)
