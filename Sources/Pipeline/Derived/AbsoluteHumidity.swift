@@ -2,9 +2,8 @@
 /// temperature in °C and the relative humidity in %.
 ///
 /// The ideal gas law for water vapour, `ρ = e / (R_v · T)`, with the vapour pressure
-/// `e = RH/100 · e_s(T)` from ``MagnusFormula`` and `R_v = 461.5 J/(kg·K)`, the specific
-/// gas constant of water vapour (World Meteorological Organization, "Guide to
-/// Instruments and Methods of Observation", WMO-No. 8, Annex 4.B).
+/// `e = RH/100 · e_s(T)` from ``MagnusFormula`` and `R_v = R / M_w = 8.314 / 0.018015
+/// = 461.5 J/(kg·K)`, the specific gas constant of water vapour.
 public enum AbsoluteHumidity {
     /// J/(kg·K)
     public static let waterVapourGasConstant = 461.5

@@ -11,8 +11,8 @@ import Musl
 /// saturation vapor pressure", J. Appl. Meteor. 35, 601–609 (their AERK fit:
 /// A = 17.625, B = 243.04 °C, C = 6.1094 hPa), which Lawrence (2005), "The relationship
 /// between relative humidity and the dewpoint temperature in moist air", BAMS 86,
-/// 225–233, recommends for dew points; within 0.4 % of the Wexler/Sonntag values from
-/// −40 °C to 50 °C.
+/// 225–233, recommends for dew points; their stated relative error against the
+/// Wexler/Sonntag saturation pressures is under 0.4 % from −40 °C to 50 °C.
 public enum MagnusFormula {
     public static let a = 17.625
     public static let b = 243.04
