@@ -72,12 +72,12 @@ struct DerivedProfileTests {
               - id: spread
                 expression: "(a - b) * "
                 vars: { a: outdoor.temperature, b: climate.temperature }
-            """) == ["d.yaml:15:28: error: derived[0].expression: expression: expected a number, an operand, a function or '(', got the end"])
+            """) == ["d.yaml:15:28: error: derived[0].expression: expected a number, an operand, a function or '(', got the end"])
         #expect(Self.diagnostics("""
               - id: spread
                 expression: abs(a - temprature)
                 vars: { a: outdoor.temperature, temperature: climate.temperature }
-            """) == ["d.yaml:15:25: error: derived[0].expression: expression: unknown operand 'temprature', expected an operand of vars (a, temperature) (did you mean 'temperature'?)"])
+            """) == ["d.yaml:15:25: error: derived[0].expression: unknown operand 'temprature', expected an operand of vars (a, temperature) (did you mean 'temperature'?)"])
     }
 
     @Test func operandsMustBeEnabledSensorChannelsInTheRightUnit() {

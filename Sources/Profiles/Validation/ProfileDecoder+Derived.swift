@@ -171,7 +171,7 @@ extension ProfileDecoder {
         if !text.unicodeScalars.contains(where: { $0 == "\n" }) {
             location.column += (field.node.isQuoted ? 1 : 0) + error.offset
         }
-        var message = "expression: " + error.message
+        var message = error.message
         if let name = error.unknownName {
             message += DidYouMean.hint(for: name, among: names + ExpressionFunction.allCases.map(\.rawValue))
         }
