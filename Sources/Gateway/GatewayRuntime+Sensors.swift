@@ -103,13 +103,18 @@ extension GatewayRuntime {
                 sensor.channels[channelIndex].chain.process(
                     reading, state: { state = $0 }, window: { closed.append($0) })
                 for summary in closed { publishWindow(sensor, channelIndex, summary) }
+                var published: Reading?
                 if let state, state.value.isFinite {
-                    sensor.channels[channelIndex].latest = sensor.channels[channelIndex].descriptor.rounded(state.value)
+                    let value = sensor.channels[channelIndex].descriptor.rounded(state.value)
+                    sensor.channels[channelIndex].latest = value
                     combinedChanged = true
                     if sensor.spec.publish.perChannel { publishChannel(sensor, channelIndex, state) }
+                    published = Reading(value: value, timestamp: state.timestamp)
                 }
+                deliverToDerived(sensor: sensor.spec.id, channel: channelIndex, readAt: timestamp, state: published)
             }
             if combinedChanged, sensor.spec.publish.combined { publishCombined(sensor, at: timestamp) }
+            publishDerived(at: timestamp)
             armTimer(sensor)
         case .failed(let reason):
             sensor.failures += 1
@@ -173,6 +178,7 @@ extension GatewayRuntime {
             return
         }
         sensor.channels[index].latest = nil
+        derivedOperandUnavailable(sensor: sensor.spec.id, channel: index)
         guard sensor.spec.publish.perChannel, let seq = sequence.next() else { return }
         let channel = sensor.channels[index]
         let payload = encoder.state(.number(.nan), unit: channel.unit, utc: utcNanoseconds(state.timestamp), seq: seq)

@@ -36,6 +36,7 @@ final class GatewayRuntime: @unchecked Sendable {
     var expanders: [ExpanderPort] = []
     var pwmControllers: [PWMController] = []
     var pwmOutputs: [PWMOutput] = []
+    var derived = DerivedChannels()
     var utcResyncTimer = DeadlineTimer()
     /// Home Assistant discovery, when `mqtt.home_assistant.discovery` is on.
     let homeAssistant: HomeAssistantAnnouncer?
@@ -109,6 +110,7 @@ final class GatewayRuntime: @unchecked Sendable {
             try startOutputs()
             try startInputs()
             try startSensors()
+            try startDerived()
         } catch {
             releaseLines()
             // Nothing was published: the numbers reserved at construction go back.
@@ -188,6 +190,7 @@ final class GatewayRuntime: @unchecked Sendable {
         // Nothing may follow `offline`: periods and windows still open are not published.
         for input in inputs { input.timer.arm(nil, on: loop) {} }
         for sensor in sensors { sensor.timer.arm(nil, on: loop) {} }
+        stopDerived()
         utcResyncTimer.arm(nil, on: loop) {}
         stopStatistics()
         stopOutputs()
