@@ -227,4 +227,32 @@ struct ReloadIntegrationTests {
         child.signal(SIGTERM)
         #expect(child.waitForExit(timeout: 15) == 0, "\(child.errorOutput)")
     }
+
+    @Test("with Home Assistant discovery, a sensor removed by a reload leaves Home Assistant and the broker")
+    func homeAssistantRemoval() throws {
+        let profile = HomeAssistantTestProfile("ha-reload")
+        let file = profile.directory.appendingPathComponent("\(profile.id).yaml")
+        try write(profile.text(mode: "device"), to: file)
+        let subscriber = try Subscriber(topic: "\(profile.discoveryPrefix)/#")
+        try subscriber.waitUntilSubscribed(probeTopic: "\(profile.discoveryPrefix)/probe")
+        let states = try Subscriber(topic: "\(profile.prefix)/light/#")
+        try states.waitUntilSubscribed(probeTopic: "\(profile.prefix)/light/probe")
+        let gateway = try GatewayProcess.run(profile: file, stateDirectory: profile.state)
+        func components(_ message: ReceivedMessage?) -> [String: [String: Any]] {
+            (message?.json?["cmps"] as? [String: Any] ?? [:]).compactMapValues { $0 as? [String: Any] }
+        }
+        #expect(subscriber.wait(timeout: 15) { $0.contains { $0.topic == profile.deviceTopic } }, "\(gateway.log)")
+        #expect(components(subscriber.messages(on: profile.deviceTopic).last)["light_illuminance"]?["unique_id"] != nil)
+        #expect(states.wait(timeout: 15) { $0.contains { $0.topic == "\(profile.prefix)/light/illuminance" } }, "\(gateway.log)")
+        let announcements = subscriber.messages(on: profile.deviceTopic).count
+
+        try write(profile.text(mode: "device", withoutLight: true), to: file)
+        kill(gateway.pid, SIGHUP)
+        #expect(gateway.waitForLog(timeout: 15) { $0.contains("reloaded \(file.path)") }, "\(gateway.log)")
+        #expect(subscriber.wait(timeout: 15) { $0.filter { $0.topic == profile.deviceTopic }.count > announcements }, "\(gateway.log)")
+        let light = components(subscriber.messages(on: profile.deviceTopic).last)["light_illuminance"]
+        #expect(light.map { $0.count == 1 && $0["p"] as? String == "sensor" } == true, "\(String(describing: light))")
+        #expect(try retained("\(profile.prefix)/light/#", probe: "\(profile.prefix)/light/probe2", port: TestEnvironment.brokerPort).isEmpty)
+        #expect(gateway.stop() == 0, "\(gateway.log)")
+    }
 }
