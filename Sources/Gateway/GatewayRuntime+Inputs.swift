@@ -55,9 +55,10 @@ final class InputChannel {
 }
 
 extension GatewayRuntime {
-    func startInputs() throws(GatewayError) {
+    /// Starts `specs` (by default every input of the profile); a reload starts the ones it adds.
+    func startInputs(_ specs: [InputSpec]? = nil) throws(GatewayError) {
         let now = loop.now()
-        for spec in profile.inputs {
+        for spec in specs ?? profile.inputs {
             let (chip, offset) = try resolve(spec.gpio, id: spec.id)
             // A binary state follows both edges, and so does a line with edge metrics; a
             // plain pulse counter asks for the edge it counts (with `both` it counts rising edges).
@@ -97,12 +98,13 @@ extension GatewayRuntime {
             input.rate = spec.count?.rate.map { PulseRate(scale: spec.count?.scale ?? 1, per: $0.per) }
             inputs.append(input)
             if let expanderRequest = request as? ExpanderLineRequest {
-                // No descriptor: the expander's worker hands its edges to the loop.
-                let index = inputs.count - 1
+                // No descriptor: the expander's worker hands its edges to the loop. The
+                // input itself, not its index: a reload reorders the inputs.
+                let owned = LoopOwned(input)
                 expanderRequest.onEvents = { [unowned self] in
                     loop.execute {
-                        guard !self.shuttingDown else { return }
-                        self.edgesReady(self.inputs[index])
+                        guard !self.shuttingDown, self.inputs.contains(where: { $0 === owned.value }) else { return }
+                        self.edgesReady(owned.value)
                     }
                 }
             } else {
