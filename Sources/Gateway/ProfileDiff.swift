@@ -82,6 +82,15 @@ struct ProfileDiff: Equatable {
         if !touched.isEmpty {
             refusals.append("inputs or outputs on an expander changed (\(touched.sorted().map { "'\($0)'" }.joined(separator: ", ")))")
         }
+        // A derived channel is linked to its operands' sensors when the gateway starts.
+        if old.derived != new.derived {
+            refusals.append("derived channels changed (they are linked to their operands at start)")
+        }
+        let feeding = Set(old.derived.flatMap { $0.operands.map(\.sensor) })
+        let restarted = Set(sensors.changed).intersection(feeding)
+        if !restarted.isEmpty {
+            refusals.append("sensors that derived channels read changed (\(restarted.sorted().map { "'\($0)'" }.joined(separator: ", ")))")
+        }
         mqttKeys = Self.differingKeys(old.mqtt, new.mqtt)
     }
 

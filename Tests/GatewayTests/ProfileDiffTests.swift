@@ -68,6 +68,26 @@ struct ProfileDiffTests {
         #expect(ProfileDiff(old: old, new: moved, stateDirectoryFromCommandLine: true).refusals.isEmpty)
     }
 
+    @Test("derived channels: a changed derived section, or a change to a sensor one reads, needs a restart")
+    func derived() throws {
+        let derived = """
+
+            derived:
+              - { id: dew, dew_point: { temperature: keep.temperature, humidity: keep.humidity } }
+            """
+        let old = try profile(base + derived)
+        #expect(ProfileDiff(old: old, new: try profile(base + derived)).refusals.isEmpty)
+        let other = try profile(base + derived.replacingOccurrences(of: "dew_point", with: "absolute_humidity"))
+        #expect(ProfileDiff(old: old, new: other).refusals.contains { $0.contains("derived channels changed") })
+        let retuned = try profile(base.replacingOccurrences(of: "address: 0x76 }, interval: 1s", with: "address: 0x76 }, interval: 2s") + derived)
+        #expect(ProfileDiff(old: old, new: retuned).refusals.contains { $0.contains("sensors that derived channels read changed ('keep')") })
+        // A sensor no derived channel reads still reloads.
+        let slower = ProfileDiff(old: old, new: try profile(base.replacingOccurrences(of: "address: 0x77 }, interval: 1s",
+                                                                                    with: "address: 0x77 }, interval: 5s") + derived))
+        #expect(slower.sensors.changed == ["gone"])
+        #expect(slower.refusals.isEmpty, "\(slower.refusals)")
+    }
+
     @Test("a changed mqtt section is named key by key")
     func mqttKeys() throws {
         let old = try profile(base)
