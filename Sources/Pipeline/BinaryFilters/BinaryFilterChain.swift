@@ -46,7 +46,7 @@ public struct BinaryFilterChain: Sendable {
         var steps = 0
         // Every filter's deadlines up to this change first, also those of filters the
         // change will not reach.
-        for index in stages.indices { flush(index, upTo: change.timestamp, into: &changes, steps: &steps) }
+        service(upTo: change.timestamp, into: &changes, steps: &steps)
         deliver(change, to: 0, into: &changes, steps: &steps)
         return changes
     }
@@ -65,12 +65,30 @@ public struct BinaryFilterChain: Sendable {
     public mutating func poll(now: Timestamp) -> [LevelChange] {
         var changes: [LevelChange] = []
         var steps = 0
-        for index in stages.indices { flush(index, upTo: now, into: &changes, steps: &steps) }
+        service(upTo: now, into: &changes, steps: &steps)
         return changes
     }
 
+    /// Polls the filter with the earliest deadline, at that deadline, as long as one is at
+    /// or before `limit` (on a tie the filter earlier in the list first): what it emits
+    /// goes on down the chain before any later deadline is looked at.
+    mutating func service(upTo limit: Timestamp, into changes: inout [LevelChange], steps: inout Int) {
+        while steps < Self.maximumSteps {
+            var earliest: (index: Int, due: Timestamp)? = nil
+            for index in stages.indices {
+                if let due = stages[index].deadline, due <= limit, earliest.map({ due < $0.due }) ?? true {
+                    earliest = (index, due)
+                }
+            }
+            guard let (index, due) = earliest else { return }
+            steps += 1
+            if let emitted = stages[index].poll(now: due) { deliver(emitted, to: index + 1, into: &changes, steps: &steps) }
+        }
+    }
+
     /// Hands `change` to the filter at `index`, after that filter's own deadlines up to
-    /// the change's stamp (those come first in source time).
+    /// the change's stamp: every earlier deadline has been serviced, so these are the ones
+    /// at the very same time, and a deadline comes before a change at its time.
     mutating func deliver(_ change: LevelChange, to index: Int, into changes: inout [LevelChange], steps: inout Int) {
         if index < stages.count { flush(index, upTo: change.timestamp, into: &changes, steps: &steps) }
         var change = change
