@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// Binary filters through the real binary in `--simulate` mode and a real broker: three
+/// inputs on the same simulated square wave (1 s period, on for 500 ms), one published
+/// as read, one inverted, one with `delayed_on`, and one whose delay is longer than the
+/// pulses.
+@Suite("Binary filters end to end")
+struct BinaryFilterIntegrationTests {
+    static func seconds(_ text: String) -> Double? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)?.timeIntervalSince1970
+    }
+
+    @Test("an inverted input publishes the opposite level; delayed_on shortens each pulse by its delay and drops shorter ones")
+    func invertedAndDelayed() throws {
+        let directory = TestEnvironment.temporaryDirectory()
+        let id = TestEnvironment.uniqueID("binary")
+        let prefix = "sensorgate/\(id)"
+        let profile = directory.appendingPathComponent("binary.yaml")
+        try """
+        gateway: { id: \(id) }
+        mqtt: { qos: 1 }
+        inputs:
+          - id: plain
+            gpio: { line: 20 }
+            debounce: 0s
+          - id: inverted
+            gpio: { line: 21 }
+            debounce: 0s
+            filters: [invert]
+          - id: delayed
+            gpio: { line: 22 }
+            debounce: 0s
+            filters: [{ delayed_on: 300ms }]
+          - id: never
+            gpio: { line: 23 }
+            debounce: 0s
+            filters: [{ delayed_on: 700ms }]
+        simulation:
+          plain: { square: { period: 1s } }
+          inverted: { square: { period: 1s } }
+          delayed: { square: { period: 1s } }
+          never: { square: { period: 1s } }
+        """.write(to: profile, atomically: true, encoding: .utf8)
+        let subscriber = try Subscriber(topic: "\(prefix)/#")
+        try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/probe")
+        let gateway = try GatewayProcess.run(profile: profile, stateDirectory: directory.appendingPathComponent("state"))
+        defer { _ = gateway.stop() }
+
+        func states(_ topic: String) -> [(value: Bool, ts: Double)] {
+            subscriber.messages(on: "\(prefix)/\(topic)").compactMap(\.json).compactMap { json in
+                guard let value = json["value"] as? Bool, let ts = (json["ts"] as? String).flatMap(Self.seconds) else { return nil }
+                return (value, ts)
+            }
+        }
+        let enough = subscriber.wait(timeout: 30) { _ in
+            states("plain").count >= 8 && states("inverted").count >= 8 && states("delayed").count >= 7
+        }
+        #expect(enough, "\(subscriber.messages.map { "\($0.topic) \($0.payload)" }.suffix(12))\n\(gateway.log)")
+
+        // Each input publishes only changes: the values alternate.
+        for topic in ["plain", "inverted", "delayed", "never"] {
+            let values = states(topic).map(\.value)
+            for (a, b) in zip(values, values.dropFirst()) { #expect(a != b, "\(topic): \(values)") }
+        }
+
+        // Invert: the start level and every change the opposite of the plain input's.
+        let plain = states("plain"), inverted = states("inverted")
+        #expect(plain.first?.value == inverted.first.map { !$0.value })
+        #expect(abs(plain.count - inverted.count) <= 1, "plain \(plain.count), inverted \(inverted.count)")
+
+        // delayed_on 300ms on 500 ms pulses: each on published is stamped 300 ms after the
+        // line rose, so it lasts about 200 ms (500 ms without the filter); the off is not
+        // delayed. The stamps come from the simulated edges, so only their jitter counts.
+        let delayed = states("delayed")
+        var onDurations: [Double] = []
+        for (on, off) in zip(delayed, delayed.dropFirst()) where on.value && !off.value && on.ts != delayed[0].ts {
+            onDurations.append(off.ts - on.ts)
+        }
+        #expect(onDurations.count >= 2, "\(delayed)")
+        for duration in onDurations { #expect(abs(duration - 0.2) < 0.1, "on for \(duration) s: \(delayed)") }
+        let plainOn = zip(plain, plain.dropFirst()).filter { $0.0.value && !$0.1.value }.map { $0.1.ts - $0.0.ts }
+        for duration in plainOn.dropFirst() { #expect(abs(duration - 0.5) < 0.1, "plain on for \(duration) s") }
+
+        // delayed_on 700ms on 500 ms pulses: never on after the start level.
+        let never = states("never")
+        #expect(never.dropFirst().allSatisfy { !$0.value }, "\(never)")
+        #expect(never.count <= 2, "\(never)")
+    }
+}
