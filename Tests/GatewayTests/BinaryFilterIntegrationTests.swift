@@ -4,7 +4,8 @@ import Testing
 /// Binary filters through the real binary in `--simulate` mode and a real broker: three
 /// inputs on the same simulated square wave (1 s period, on for 500 ms), one published
 /// as read, one inverted, one with `delayed_on`, and one whose delay is longer than the
-/// pulses.
+/// pulses; one whose delay is still pending when the gateway stops; and edge metrics on
+/// an inverted, debounced input.
 @Suite("Binary filters end to end")
 struct BinaryFilterIntegrationTests {
     static func seconds(_ text: String) -> Double? {
@@ -13,7 +14,7 @@ struct BinaryFilterIntegrationTests {
         return formatter.date(from: text)?.timeIntervalSince1970
     }
 
-    @Test("an inverted input publishes the opposite level; delayed_on shortens each pulse by its delay and drops shorter ones")
+    @Test("invert and delayed_on publish as documented; a pending delay publishes nothing at the stop; metrics follow the debounced line")
     func invertedAndDelayed() throws {
         let directory = TestEnvironment.temporaryDirectory()
         let id = TestEnvironment.uniqueID("binary")
@@ -38,11 +39,22 @@ struct BinaryFilterIntegrationTests {
             gpio: { line: 23 }
             debounce: 0s
             filters: [{ delayed_on: 700ms }]
+          - id: pending
+            gpio: { line: 24 }
+            debounce: 0s
+            filters: [{ delayed_on: 1h }]
+          - id: measured
+            gpio: { line: 25 }
+            debounce: 20ms
+            filters: [invert]
+            duty_cycle: { every: 1s }
         simulation:
           plain: { square: { period: 1s } }
           inverted: { square: { period: 1s } }
           delayed: { square: { period: 1s } }
           never: { square: { period: 1s } }
+          pending: { square: { period: 1s } }
+          measured: { square: { period: 200ms, duty: 0.25 } }
         """.write(to: profile, atomically: true, encoding: .utf8)
         let subscriber = try Subscriber(topic: "\(prefix)/#")
         try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/probe")
@@ -57,6 +69,7 @@ struct BinaryFilterIntegrationTests {
         }
         let enough = subscriber.wait(timeout: 30) { _ in
             states("plain").count >= 8 && states("inverted").count >= 8 && states("delayed").count >= 7
+                && subscriber.messages(on: "\(prefix)/measured/duty_cycle").count >= 3
         }
         #expect(enough, "\(subscriber.messages.map { "\($0.topic) \($0.payload)" }.suffix(12))\n\(gateway.log)")
 
@@ -88,5 +101,24 @@ struct BinaryFilterIntegrationTests {
         let never = states("never")
         #expect(never.dropFirst().allSatisfy { !$0.value }, "\(never)")
         #expect(never.count <= 2, "\(never)")
+
+        // Edge metrics follow the debounced line, not the filters: 25 %, not the inverted 75 %
+        // (the first period is partial).
+        let duty = subscriber.messages(on: "\(prefix)/measured/duty_cycle").compactMap(\.json).dropFirst()
+            .compactMap { $0["value"] as? Double }
+        #expect(!duty.isEmpty)
+        for value in duty { #expect(abs(value - 25) < 5, "duty cycle \(value) %") }
+
+        // A delay still pending when the gateway stops publishes nothing: the input keeps the
+        // level published at start, and nothing follows offline.
+        _ = gateway.stop()
+        let offline = subscriber.wait(timeout: 15) { _ in
+            subscriber.messages(on: "\(prefix)/status").last?.payload == "offline"
+        }
+        #expect(offline, "\(gateway.log)")
+        let pending = states("pending")
+        #expect(pending.dropFirst().allSatisfy { !$0.value } && pending.count <= 2, "\(pending)")
+        let last = subscriber.messages.last { $0.topic.hasPrefix(prefix) }
+        #expect(last?.topic == "\(prefix)/status", "\(String(describing: last?.topic))")
     }
 }
