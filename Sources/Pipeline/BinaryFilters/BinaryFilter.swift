@@ -33,10 +33,3 @@ extension BinaryFilter {
 
     public mutating func poll(now: Timestamp) -> LevelChange? { nil }
 }
-
-/// A binary filter the profile can name: it declares its settings the way the numeric
-/// filters do (``FilterSyntax``) and is made from what the profile decoder read.
-public protocol ConfigurableBinaryFilter: BinaryFilter {
-    static var syntax: FilterSyntax { get }
-    init(settings: FilterSettings)
-}

@@ -27,8 +27,6 @@ public struct BinaryFilterChain: Sendable {
         stages = filters
     }
 
-    public var isEmpty: Bool { stages.isEmpty }
-
     /// Seeds every filter with the level read when the line was requested; returns the
     /// level to publish at start.
     public mutating func start(level: Bool, at time: Timestamp) -> Bool {
