@@ -150,7 +150,7 @@ extension ProfileDecoder {
 
     // MARK: windows
 
-    private func decodeWindows(_ field: Field) -> [WindowSpec]? {
+    func decodeWindows(_ field: Field) -> [WindowSpec]? {
         guard let items = validator.sequence(field, what: "a list of windows") else { return nil }
         var windows: [WindowSpec] = []
         var names: [String: SourceLocation] = [:]
