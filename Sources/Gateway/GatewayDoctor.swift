@@ -178,7 +178,7 @@ public struct GatewayDoctor {
             let loop = try EventLoop()
             let topics = TopicScheme(prefix: settings.topicPrefix)
             var configuration = GatewayRuntime.clientConfiguration(settings, broker: broker, failover: [], password: password,
-                                                                   topics: topics)
+                                                                   topics: topics, gatewayID: profile.gateway.id)
             // A different client id: the check must not take over a running gateway's session.
             configuration.clientID += "-doctor"
             configuration.will = nil

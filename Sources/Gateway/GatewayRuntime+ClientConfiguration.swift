@@ -5,7 +5,7 @@ import Profiles
 /// with, and what `doctor` tries.
 extension GatewayRuntime {
     static func clientConfiguration(_ settings: MQTTSettings, broker: BrokerURL, failover: [BrokerURL], password: String?,
-                                    topics: TopicScheme) -> MQTTClientConfiguration {
+                                    topics: TopicScheme, gatewayID: String) -> MQTTClientConfiguration {
         var configuration = MQTTClientConfiguration(
             host: broker.host, port: broker.port,
             // Only an mqtts:// broker is TLS: a plain one with mqtt.tls is refused before
@@ -18,6 +18,12 @@ extension GatewayRuntime {
             maxBuffered: settings.maxBuffered, maxIncomingPayload: OutputCommand.maxBytes)
         configuration.failover = failover.map { .init(host: $0.host, port: $0.port) }
         configuration.cleanSession = !settings.persistentSession
+        if settings.protocolSettings.version == .v5 {
+            configuration.protocolVersion = .v5
+            configuration.sessionExpiry = settings.protocolSettings.sessionExpiry
+            configuration.messageExpiry = settings.protocolSettings.messageExpiry
+            configuration.userProperties = [.init(name: "gateway", value: gatewayID)]
+        }
         return configuration
     }
 }

@@ -72,7 +72,7 @@ final class GatewayRuntime: @unchecked Sendable {
         let settings = profile.mqtt
         let password = try BrokerPassword.read(settings, logger: logger)
         let configuration = Self.clientConfiguration(settings, broker: broker, failover: failover, password: password,
-                                                     topics: topics)
+                                                     topics: topics, gatewayID: profile.gateway.id)
         do {
             self.mqtt = try MQTTClient(configuration: configuration, loop: loop, logger: logger)
         } catch {

@@ -129,6 +129,9 @@ struct ProfileDiff: Equatable {
         check("home_assistant", old.homeAssistant == new.homeAssistant)
         check("persistent_session", old.persistentSession == new.persistentSession)
         check("stats", old.stats == new.stats)
+        check("protocol", old.protocolSettings.version == new.protocolSettings.version)
+        check("session_expiry", old.protocolSettings.sessionExpiry == new.protocolSettings.sessionExpiry)
+        check("message_expiry", old.protocolSettings.messageExpiry == new.protocolSettings.messageExpiry)
         if keys.isEmpty, old != new { keys.append("mqtt") }
         return keys
     }

@@ -89,8 +89,9 @@ extension MQTTClient {
     func connected(rc: Int32) {
         guard rc == 0 else {
             // A refused CONNACK closes the socket; the disconnect callback follows and retries.
-            libraryError = "the broker refused the connection: \(String(cString: mosquitto_connack_string(rc)))"
-            logger.error("broker \(brokerDescription) refused the connection: \(String(cString: mosquitto_connack_string(rc)))")
+            let refusal = connectRefusal(rc)
+            libraryError = "the broker refused the connection: \(refusal)"
+            logger.error("broker \(brokerDescription) refused the connection: \(refusal)")
             return
         }
         cancelTimer(&connectTimer)
@@ -100,7 +101,11 @@ extension MQTTClient {
         reconnects.reset()
         silence.heard(at: loop.now())
         statistics.connects += 1
-        let session = configuration.cleanSession ? "" : " (persistent session)"
+        var session = configuration.cleanSession ? "" : " (persistent session)"
+        if isVersion5 {
+            session = configuration.cleanSession ? " over MQTT 5"
+                : " over MQTT 5 (persistent session, kept \(configuration.sessionExpiry.readableDescription) after a disconnection)"
+        }
         logger.info("\(wasReconnect ? "reconnected" : "connected") to \(brokerDescription) as '\(LogText.escaped(configuration.clientID))'\(session)")
         // Also with a persistent session: a broker that lost its state (restarted
         // without persistence, another node of a cluster) would otherwise forget them.
@@ -118,7 +123,7 @@ extension MQTTClient {
         case .disconnecting, .stopped:
             return
         case .connected:
-            connectionLost(failureReason(rc))
+            connectionLost(brokerDisconnect(rc) ?? failureReason(rc))
         case .connecting:
             failedAttempt(failureReason(rc))
         case .idle, .waitingToReconnect:

@@ -28,9 +28,7 @@ extension MQTTClient {
 
     func send(topic: String, payload: [UInt8], qos: Int32, retain: Bool) {
         var mid: Int32 = 0
-        let rc = payload.withUnsafeBytes { bytes in
-            mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, qos, retain)
-        }
+        let rc = publishToLibrary(&mid, topic: topic, payload: payload, qos: qos, retain: retain)
         switch Self.outcome(of: rc, qos: qos) {
         case .taken:
             if qos > 0 { unacknowledged.insert(mid) }
@@ -84,9 +82,7 @@ extension MQTTClient {
     public func sendTracked(_ message: OutgoingMessage) -> SendOutcome {
         guard canSend else { return .notConnected }
         var mid: Int32 = 0
-        let rc = message.payload.withUnsafeBytes { bytes in
-            mosquitto_publish(handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, message.qos, message.retain)
-        }
+        let rc = publishToLibrary(&mid, topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain)
         switch Self.outcome(of: rc, qos: message.qos) {
         case .taken: break
         case .connectionGone: return .notConnected
@@ -106,11 +102,15 @@ extension MQTTClient {
 
     /// Runs inside libmosquitto's callback (its callback mutex held): never call back
     /// into its loop functions from here; `socketReady` checks shutdown progress after.
-    func acknowledged(mid: Int32) {
-        if unacknowledged.remove(mid) != nil {
-            statistics.acknowledged += 1
-            onAcknowledged(mid)
+    func acknowledged(mid: Int32, reasonCode: Int32) {
+        guard unacknowledged.remove(mid) != nil else { return }
+        let code = ReasonCode(reasonCode)
+        if isVersion5, code.isFailure {
+            refusedByBroker(mid: mid, code)
+            return
         }
+        statistics.acknowledged += 1
+        onAcknowledged(mid)
     }
 
     /// Subscribes now and after every reconnect. Subscribing to a topic again (every

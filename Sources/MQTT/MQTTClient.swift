@@ -32,7 +32,9 @@ public final class MQTTClient {
         public var acknowledged: UInt64 = 0
         /// Every message given up: the oldest of a full buffer, and ``refused``.
         public var dropped: UInt64 = 0
-        /// Of ``dropped``: messages libmosquitto refused to send (too large, malformed topic).
+        /// Of ``dropped``: messages libmosquitto refused to send (too large, malformed topic)
+        /// and, under MQTT 5, QoS 1/2 messages the broker refused by reason code (PUBACK,
+        /// PUBREC from 0x80: not authorized, quota exceeded...), never re-sent.
         public var refused: UInt64 = 0
         public var connects: UInt64 = 0
         public var connectFailures: UInt64 = 0
@@ -51,6 +53,10 @@ public final class MQTTClient {
     /// Called with the mid of every QoS 1/2 message the broker acknowledged (PUBACK,
     /// PUBCOMP). Runs inside libmosquitto's callback: it must not call back into the client.
     public var onAcknowledged: (_ mid: Int32) -> Void = { _ in }
+    /// Called with the mid and the reason of a QoS 1/2 message the broker refused by an
+    /// MQTT 5 reason code (PUBACK, PUBREC); returns true if the message was the caller's
+    /// (sent by ``sendTracked(_:)``) and it accounts for it. Runs inside libmosquitto's callback.
+    public var onRefused: (_ mid: Int32, _ reason: String) -> Bool = { _, _ in false }
     /// Called after every successful connection once buffered messages went out: a durable
     /// queue in front of the client sends what waits for the broker.
     public var onReadyToSend: () -> Void = {}
@@ -79,6 +85,10 @@ public final class MQTTClient {
     var subscriptions: [(topic: String, qos: Int32)] = []
     var shutdownCompletion: (() -> Void)?
     var shutdownDeadline: Timestamp?
+    /// MQTT 5 only: the constant properties of every PUBLISH.
+    var publishProperties: PublishProperties?
+    /// Messages the broker refused by reason code, for the rate of log lines.
+    var brokerRefusals: UInt64 = 0
 
     public init(configuration: MQTTClientConfiguration, loop: EventLoop, logger: Logger) throws(MQTTError) {
         MosquittoLibrary.initialise()
@@ -95,14 +105,15 @@ public final class MQTTClient {
         silence = BrokerSilence(keepalive: configuration.keepalive, lastHeard: loop.now())
         buffer.capacity = max(1, configuration.maxBuffered)
         try check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "TCP_NODELAY")
-        try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311)), "protocol version")
-        try check(mosquitto_max_inflight_messages_set(handle, UInt32(max(1, configuration.maxInflight))), "max inflight")
-        if let will = configuration.will {
-            let rc = will.payload.withUnsafeBytes { bytes in
-                mosquitto_will_set(handle, will.topic, Int32(bytes.count), bytes.baseAddress, will.qos, will.retain)
-            }
-            try check(rc, "last will")
+        if configuration.protocolVersion == .v5 {
+            try configureVersion5()
+            publishProperties = try PublishProperties(userProperties: configuration.userProperties,
+                                                      messageExpiry: configuration.messageExpiry)
+        } else {
+            try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311)), "protocol version")
         }
+        try check(mosquitto_max_inflight_messages_set(handle, UInt32(max(1, configuration.maxInflight))), "max inflight")
+        if let will = configuration.will { try setWill(will) }
         if let username = configuration.username {
             try check(mosquitto_username_pw_set(handle, username, configuration.password), "username")
         }
@@ -112,14 +123,15 @@ public final class MQTTClient {
             guard let client = MQTTClient.from(userdata), let text else { return }
             client.libraryLogged(level: level, String(cString: text))
         }
-        mosquitto_connect_callback_set(handle) { _, userdata, rc in
+        // The _v5 callbacks serve both versions; under 3.1.1 their reason codes are 0.
+        mosquitto_connect_v5_callback_set(handle) { _, userdata, rc, _, _ in
             MQTTClient.from(userdata)?.connected(rc: rc)
         }
-        mosquitto_disconnect_callback_set(handle) { _, userdata, rc in
+        mosquitto_disconnect_v5_callback_set(handle) { _, userdata, rc, _ in
             MQTTClient.from(userdata)?.disconnected(rc: rc)
         }
-        mosquitto_publish_callback_set(handle) { _, userdata, mid in
-            MQTTClient.from(userdata)?.acknowledged(mid: mid)
+        mosquitto_publish_v5_callback_set(handle) { _, userdata, mid, reason, _ in
+            MQTTClient.from(userdata)?.acknowledged(mid: mid, reasonCode: reason)
         }
         mosquitto_message_callback_set(handle) { _, userdata, message in
             guard let client = MQTTClient.from(userdata), let message else { return }

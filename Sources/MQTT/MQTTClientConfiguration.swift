@@ -46,6 +46,21 @@ public struct MQTTClientConfiguration: Sendable {
         }
     }
 
+    /// The MQTT version spoken to the broker.
+    public enum ProtocolVersion: Sendable, Equatable {
+        case v311, v5
+    }
+
+    /// A name and value sent with every PUBLISH under MQTT 5.
+    public struct UserProperty: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
     public var host: String
     public var port: Int
     public var tls: TLS?
@@ -71,6 +86,17 @@ public struct MQTTClientConfiguration: Sendable {
     /// False asks the broker to keep the session (subscriptions and queued QoS 1/2
     /// messages) while the gateway is away; it needs a `clientID` that stays the same.
     public var cleanSession = true
+    /// MQTT 3.1.1 (the default) or 5; the fields below apply to MQTT 5 only.
+    public var protocolVersion = ProtocolVersion.v311
+    /// How long the broker keeps a persistent session (``cleanSession`` false) after the
+    /// connection ends; a clean session ends with the connection (0). MQTT 5 only: a
+    /// 3.1.1 broker keeps persistent sessions as long as it is configured to.
+    public var sessionExpiry = Interval.seconds(3_600)
+    /// The message expiry interval of every PUBLISH that is not retained, counted by the
+    /// broker from when it receives the message; nil: messages do not expire.
+    public var messageExpiry: Interval?
+    /// Sent with every PUBLISH (the gateway sends its id as `gateway`).
+    public var userProperties: [UserProperty] = []
 
     public init(host: String, port: Int, tls: TLS? = nil, clientID: String, keepalive: Interval = .seconds(30),
                 username: String? = nil, password: String? = nil, will: Will? = nil, maxInflight: Int = 100,
@@ -91,5 +117,16 @@ public struct MQTTClientConfiguration: Sendable {
         self.reconnectMaxDelay = reconnectMaxDelay
         self.connectTimeout = connectTimeout
         self.maxIncomingPayload = maxIncomingPayload
+    }
+}
+
+extension MQTTClientConfiguration {
+    /// An interval as the 4-byte whole seconds of MQTT 5's expiry properties, rounded up
+    /// (so an interval never shrinks to 0, which means "at once" or "never"), at most
+    /// 0xFFFFFFFE (0xFFFFFFFF means "never" for a session).
+    static func wholeSeconds(_ interval: Interval) -> UInt32 {
+        let nanoseconds = max(interval.nanoseconds, 1)
+        let seconds = nanoseconds / 1_000_000_000 + (nanoseconds % 1_000_000_000 == 0 ? 0 : 1)
+        return UInt32(min(seconds, Int64(UInt32.max - 1)))
     }
 }

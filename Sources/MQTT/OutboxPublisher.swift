@@ -32,6 +32,7 @@ public final class OutboxPublisher: MessagePublisher {
     private var fullDropsLogged: UInt64 = 0
     private var nextFullDropLog: Timestamp?
     private var stopping = false
+    private var brokerRefusals: UInt64 = 0
     /// Set once the client was told to send `final`: nothing more may go out after it.
     private var finalHandedOver = false
 
@@ -48,6 +49,7 @@ public final class OutboxPublisher: MessagePublisher {
         self.loop = loop
         self.logger = logger
         client.onAcknowledged = { [unowned self] mid in acknowledged(mid) }
+        client.onRefused = { [unowned self] mid, reason in refusedByBroker(mid, reason) }
         client.onReadyToSend = { [unowned self] in sendWaiting() }
         // Before anything is numbered: the start's first readings already take numbers.
         let waiting = outbox.counters.depth > 0 ? "\(outbox.counters.depth) messages from the previous run are sent first, in order" : "empty"
@@ -169,6 +171,21 @@ public final class OutboxPublisher: MessagePublisher {
         guard let id = rowsByMid.removeValue(forKey: mid) else { return }
         outbox.acknowledge(id)
         scheduleSend()
+    }
+
+    /// The broker refused a row by an MQTT 5 reason code: sent again it would be refused
+    /// again, so it leaves the outbox as refused, like a message libmosquitto refuses.
+    /// Runs inside libmosquitto's callback: only bookkeeping and one log line here.
+    private func refusedByBroker(_ mid: Int32, _ reason: String) -> Bool {
+        guard let id = rowsByMid.removeValue(forKey: mid) else { return false }
+        outbox.discard(id)
+        brokerRefusals += 1
+        if brokerRefusals == 1 || brokerRefusals.isMultiple(of: 1000) {
+            logger.error("broker \(client.brokerDescription) refused a message from the outbox: \(reason); it leaves the outbox as refused (\(brokerRefusals) so far)")
+        }
+        scheduleFlush()
+        scheduleSend()
+        return true
     }
 
     // MARK: The sync policy

@@ -97,6 +97,15 @@ struct ProfileDiffTests {
         #expect(ProfileDiff(old: old, new: new).mqttKeys == ["qos", "keepalive"])
     }
 
+    @Test("the MQTT 5 keys changed: named, a restart")
+    func mqtt5Keys() throws {
+        let old = try profile(base)
+        var new = old
+        new.mqtt.protocolSettings.version = .v5
+        new.mqtt.protocolSettings.messageExpiry = .seconds(60)
+        #expect(ProfileDiff(old: old, new: new).mqttKeys == ["protocol", "message_expiry"])
+    }
+
     @Test("a line on an expander, an expander or a PWM output changed: a restart")
     func expanders() throws {
         let old = try profile("""

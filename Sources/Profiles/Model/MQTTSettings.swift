@@ -42,14 +42,18 @@ public struct MQTTSettings: Sendable, Equatable {
     public var referencedFiles: [ReferencedFile]
     /// `stats:` the retained statistics on `<prefix>/stats`, by default every 60 s.
     public var stats: StatisticsSettings
+    /// `protocol`, default `3.1.1`, and the MQTT 5 settings.
+    public var protocolSettings: MQTTProtocolSettings
 
     public init(broker: BrokerURL, clientID: String, topicPrefix: String, qos: QoS = .atLeastOnce, retain: Bool = false,
                 keepalive: Interval = .seconds(30), username: String? = nil, passwordFile: String? = nil,
                 tls: TLSSettings? = nil, maxBuffered: Int = 10_000, outbox: OutboxSettings? = nil,
                 homeAssistant: HomeAssistantSettings? = nil, brokers: [BrokerURL]? = nil,
                 passwordEnvironment: String? = nil, persistentSession: Bool = false,
-                referencedFiles: [ReferencedFile] = [], stats: StatisticsSettings = StatisticsSettings()) {
+                referencedFiles: [ReferencedFile] = [], stats: StatisticsSettings = StatisticsSettings(),
+                protocolSettings: MQTTProtocolSettings = MQTTProtocolSettings()) {
         self.stats = stats
+        self.protocolSettings = protocolSettings
         self.broker = broker
         self.clientID = clientID
         self.topicPrefix = topicPrefix

@@ -4,7 +4,7 @@ extension ProfileDecoder {
     static let gatewayKeys = ["id", "board", "state_dir"]
     static let mqttKeys = ["broker", "client_id", "topic_prefix", "qos", "retain", "keepalive", "username",
                            "password_file", "tls", "max_buffered", "outbox", "home_assistant",
-                           "brokers", "password_env", "persistent_session", "stats"]
+                           "brokers", "password_env", "persistent_session", "stats"] + protocolKeys
 
     /// Board presets `gateway.board` may name (the presets themselves live in `DeviceProfiles/boards`).
     static let boards = ["raspberry-pi-3", "raspberry-pi-4", "raspberry-pi-5", "raspberry-pi-zero-2-w", "generic"]
@@ -57,6 +57,7 @@ extension ProfileDecoder {
         let outbox = mqtt.optional("outbox").flatMap(decodeOutbox)
         let homeAssistant = mqtt.optional("home_assistant").flatMap(decodeHomeAssistant)
         let stats = mqtt.optional("stats").flatMap(decodeStatisticsSettings)
+        let protocolSettings = decodeProtocol(mqtt)
 
         guard let gatewayID, let broker, let brokers else { return nil }
         return MQTTSettings(
@@ -76,7 +77,8 @@ extension ProfileDecoder {
             passwordEnvironment: credentials.passwordEnvironment,
             persistentSession: persistentSession ?? false,
             referencedFiles: referencedFiles,
-            stats: stats ?? StatisticsSettings()
+            stats: stats ?? StatisticsSettings(),
+            protocolSettings: protocolSettings ?? MQTTProtocolSettings()
         )
     }
 
