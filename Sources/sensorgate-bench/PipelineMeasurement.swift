@@ -38,7 +38,8 @@ struct PipelineMeasurement {
         var checksum = 0.0
     }
 
-    static func measure(seconds: Double) -> Outcome {
+    /// Runs the pipeline for `seconds`, or (nil) until `limit` readings have gone through it.
+    static func measure(seconds: Double?, limit: Int = .max) -> Outcome {
         var debouncer = Debouncer(period: .microseconds(200))
         var chain = ChannelChain(
             filters: [
@@ -58,11 +59,11 @@ struct PipelineMeasurement {
         var checksum = 0.0
 
         let start = BenchClock.monotonicNanoseconds()
-        let end = start + Int64(seconds * 1e9)
+        let end = seconds.map { start + Int64($0 * 1e9) } ?? .max
         var steps = 0
         var now = start
-        while now < end {
-            for _ in 0..<4_096 {
+        while now < end, steps < limit {
+            for _ in 0..<min(4_096, limit - steps) {
                 time = time + step
                 let level = (steps / 3) & 1 == 1
                 if let change = debouncer.edge(to: level, at: time) {
