@@ -15,7 +15,8 @@ import Musl
 /// process's start, the pipeline's set-up and valgrind's own cost cancel out. The two
 /// values of N are 600,000 apart, the steps after which the `1m` window closes, so the
 /// difference holds exactly one window close, as the steady state does on average.
-/// Without valgrind the figures are not measured, and the log says so.
+/// The four runs go at once. Without valgrind the figures are not measured, and the log
+/// and the table say so.
 struct PipelineCostMeasurement {
     let context: BenchContext
 
@@ -37,13 +38,24 @@ struct PipelineCostMeasurement {
         let bench = try readableCopy(of: try Self.ownPath())
         log("pipeline cost: the pipeline for \(Self.fewer) and \(Self.more) readings under valgrind (callgrind, memcheck)")
         let started = BenchClock.monotonicNanoseconds()
-        let few = try measure(valgrind: valgrind, bench: bench, readings: Self.fewer)
-        let many = try measure(valgrind: valgrind, bench: bench, readings: Self.more)
+        // The four runs at once: each is one thread, and the machine has more than one core.
+        var runs: [Started] = []
+        defer { for run in runs { run.child.terminate(grace: 1) } }
+        for readings in [Self.fewer, Self.more] {
+            runs.append(try start(valgrind: valgrind, tool: .callgrind, bench: bench, readings: readings))
+            runs.append(try start(valgrind: valgrind, tool: .memcheck, bench: bench, readings: readings))
+        }
+        var counts: [Int64] = []
+        for run in runs { counts.append(try finish(run)) }
+        let few = Costs(instructions: counts[0], allocations: counts[1])
+        let many = Costs(instructions: counts[2], allocations: counts[3])
         let readings = Double(Self.more - Self.fewer)
         let instructions = Double(many.instructions - few.instructions) / readings
         let allocations = Double(many.allocations - few.allocations) / readings
         results.set("instructions_per_reading", instructions)
         results.set("allocations_per_reading", allocations)
+        results.set("pipeline_cost_allocations", Int(many.allocations - few.allocations))
+        results.set("pipeline_cost_readings", Self.more - Self.fewer)
         results.set("pipeline_cost_runs", numbers: [Double(few.instructions), Double(many.instructions),
                                                     Double(few.allocations), Double(many.allocations)])
         log("pipeline cost: \(Format.fixed(instructions, 1)) instructions and \(Format.fixed(allocations, 4)) heap allocations per reading "
@@ -51,22 +63,35 @@ struct PipelineCostMeasurement {
             + "\(Format.fixed(Double(BenchClock.monotonicNanoseconds() - started) / 1e9, 1)) s)")
     }
 
-    private func measure(valgrind: String, bench: String, readings: Int) throws(BenchError) -> Costs {
-        let base = context.workDirectory + "/pipeline-\(readings)"
-        let callgrindLog = base + ".callgrind.log"
-        let ran = try ChildProcess.run(valgrind, ["--tool=callgrind", "--callgrind-out-file=" + base + ".callgrind.out",
-                                                  bench, "--pipeline-readings", "\(readings)"],
-                                       name: "valgrind --tool=callgrind", logPath: callgrindLog, timeout: 300)
-        guard ran == .exited(0), let instructions = Self.number(after: "refs:", in: callgrindLog) else {
-            throw BenchError("valgrind --tool=callgrind on the pipeline (\(readings) readings): \(ran); its log:\n\(BenchFiles.tail(callgrindLog))")
+    enum Tool: String {
+        case callgrind, memcheck
+
+        /// What the tool's summary puts before the figure.
+        var marker: String { self == .callgrind ? "refs:" : "total heap usage:" }
+    }
+
+    struct Started {
+        var tool: Tool
+        var readings: Int
+        var child: ChildProcess
+        var logPath: String
+    }
+
+    private func start(valgrind: String, tool: Tool, bench: String, readings: Int) throws(BenchError) -> Started {
+        let base = context.workDirectory + "/pipeline-\(readings).\(tool.rawValue)"
+        let options = tool == .callgrind ? ["--callgrind-out-file=" + base + ".out"] : ["--leak-check=no"]
+        let child = try ChildProcess.spawn(valgrind, ["--tool=" + tool.rawValue] + options + [bench, "--pipeline-readings", "\(readings)"],
+                                           name: "valgrind --tool=\(tool.rawValue)", logPath: base + ".log")
+        return Started(tool: tool, readings: readings, child: child, logPath: base + ".log")
+    }
+
+    /// Waits for a run (at most 5 minutes) and reads its figure.
+    private func finish(_ run: Started) throws(BenchError) -> Int64 {
+        let end = run.child.wait(timeout: 300) ?? run.child.terminate(grace: 2)
+        guard end == .exited(0), let figure = Self.number(after: run.tool.marker, in: run.logPath) else {
+            throw BenchError("valgrind --tool=\(run.tool.rawValue) on the pipeline (\(run.readings) readings): \(end); its log:\n\(BenchFiles.tail(run.logPath))")
         }
-        let memcheckLog = base + ".memcheck.log"
-        let checked = try ChildProcess.run(valgrind, ["--tool=memcheck", "--leak-check=no", bench, "--pipeline-readings", "\(readings)"],
-                                           name: "valgrind --tool=memcheck", logPath: memcheckLog, timeout: 300)
-        guard checked == .exited(0), let allocations = Self.number(after: "total heap usage:", in: memcheckLog) else {
-            throw BenchError("valgrind --tool=memcheck on the pipeline (\(readings) readings): \(checked); its log:\n\(BenchFiles.tail(memcheckLog))")
-        }
-        return Costs(instructions: instructions, allocations: allocations)
+        return figure
     }
 
     /// A copy of the bench without its DWARF sections, but with its symbol table (so
