@@ -22,7 +22,7 @@ import MQTT
 /// after the restart, stamped when their `reconnected to` lines appear in their logs
 /// (``FleetLogWatcher``), with, beside it, the same spread of each gateway's first message at
 /// the subscriber after the restart; and the `seq` missing at the subscriber, summed over the
-/// gateways. Resident memory of the fleet is sampled before the restart and at the end.
+/// gateways. Resident memory of the fleet (RSS and PSS) is sampled before the restart and at the end.
 struct FleetMeasurement {
     let context: BenchContext
 
@@ -160,6 +160,8 @@ struct FleetMeasurement {
         results.set("fleet_reconnect_attempts_max", gateways.map(\.attempts).max() ?? 0)
         results.set("fleet_rss_total_mb", Double(max(memoryBefore.total, memoryAfter.total)) / 1024)
         results.set("fleet_rss_max_mb", Double(max(memoryBefore.largest, memoryAfter.largest)) / 1024)
+        let proportional = max(memoryBefore.proportional, memoryAfter.proportional)
+        if proportional > 0 { results.set("fleet_pss_total_mb", Double(proportional) / 1024) }
         results.set("fleet_unclean_exits", unclean.count)
         results.set("fleet_bench_seconds", Double(BenchClock.monotonicNanoseconds() - started) / 1e9)
 
@@ -171,7 +173,8 @@ struct FleetMeasurement {
             + "\(defaults.reconnectMinDelay.readableDescription) doubling to \(defaults.reconnectMaxDelay.readableDescription), full jitter; "
             + "delays drawn \(Format.fixed(delays.first ?? .nan, 3))...\(Format.fixed(delays.last ?? .nan, 3)) s, up to attempt \(gateways.map(\.attempts).max() ?? 0)")
         log("fleet: resident memory \(Format.fixed(Double(max(memoryBefore.total, memoryAfter.total)) / 1024, 0)) MB for \(Self.size) gateways "
-            + "(largest \(Format.fixed(Double(max(memoryBefore.largest, memoryAfter.largest)) / 1024, 1)) MB)")
+            + "(largest \(Format.fixed(Double(max(memoryBefore.largest, memoryAfter.largest)) / 1024, 1)) MB); "
+            + "proportional set size \(Format.fixed(Double(max(memoryBefore.proportional, memoryAfter.proportional)) / 1024, 0)) MB in all")
 
         if reconnects.count < Self.size {
             throw BenchError("\(Self.size - reconnects.count) gateways logged no 'reconnected to' line after the restart")
@@ -216,15 +219,27 @@ struct FleetMeasurement {
         }
     }
 
-    /// VmRSS of every gateway, kB: the sum and the largest.
-    private static func residentMemory(_ fleet: [ChildProcess]) throws(BenchError) -> (total: Int, largest: Int) {
-        var total = 0, largest = 0
+    /// VmRSS of every gateway, kB: the sum and the largest; and the sum of their proportional
+    /// set sizes (`Pss:` of `/proc/PID/smaps_rollup`, 0 where the kernel lacks it), which
+    /// counts the pages the 50 share (the binary, the Swift runtime) once, not 50 times.
+    private static func residentMemory(_ fleet: [ChildProcess]) throws(BenchError) -> (total: Int, largest: Int, proportional: Int) {
+        var total = 0, largest = 0, proportional = 0
         for child in fleet {
             let rss = try IdleMeasurement.statusKilobytes(child.pid, "VmRSS:")
             total += rss
             largest = max(largest, rss)
+            proportional += proportionalKilobytes(child.pid) ?? 0
         }
-        return (total, largest)
+        return (total, largest, proportional)
+    }
+
+    private static func proportionalKilobytes(_ pid: pid_t) -> Int? {
+        guard let text = BenchFiles.read("/proc/\(pid)/smaps_rollup") else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("Pss:") {
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if parts.count >= 2, let value = Int(parts[1]) { return value }
+        }
+        return nil
     }
 
     /// SIGTERM to every gateway still running, then SIGKILL to those left after `grace` seconds.

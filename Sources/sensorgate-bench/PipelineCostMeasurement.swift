@@ -12,9 +12,12 @@ import Musl
 /// values of N, with `--tool=callgrind` (total instructions executed, `I refs`) and
 /// `--tool=memcheck` (heap blocks allocated, `total heap usage: A allocs`). The difference
 /// between the two runs divided by the difference of N is the cost per reading: the
-/// process's start, the pipeline's set-up and valgrind's own cost cancel out. The two
-/// values of N are 600,000 apart, the steps after which the `1m` window closes, so the
-/// difference holds exactly one window close, as the steady state does on average.
+/// process's start, the pipeline's set-up and valgrind's own cost cancel out. Before the N
+/// readings each run closes one window of a chain of its own
+/// (``PipelineMeasurement/closeOneWindow()``), so the runtime's one-time work for a first
+/// close is start-up too. The two values of N are 600,000 apart, the steps after which the
+/// `1m` window closes, so the difference holds exactly one window close, as the steady
+/// state does on average.
 /// The four runs go at once. Without valgrind the figures are not measured, and the log
 /// and the table say so.
 struct PipelineCostMeasurement {
