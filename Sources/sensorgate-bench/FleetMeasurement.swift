@@ -20,8 +20,8 @@ import MQTT
 /// Figures: messages delivered per second over the run (distinct `seq` of all gateways /
 /// (last receipt − first receipt)); the spread (last − first) of the gateways' reconnections
 /// after the restart, stamped when their `reconnected to` lines appear in their logs
-/// (``FleetLogWatcher``), with, beside it, the same spread of each gateway's first message at
-/// the subscriber after the restart; and the `seq` missing at the subscriber, summed over the
+/// (``FleetLogWatcher``), with, beside it, the same spread of each gateway's first reading at
+/// the subscriber taken after the restart (its `ts`); and the `seq` missing at the subscriber, summed over the
 /// gateways. Resident memory of the fleet (RSS and PSS) is sampled before the restart and at the end.
 struct FleetMeasurement {
     let context: BenchContext

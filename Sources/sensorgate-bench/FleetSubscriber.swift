@@ -22,7 +22,8 @@ final class FleetSubscriber: @unchecked Sendable {
         var highest: UInt64 = 0
         /// `seq` in 1...highest never received.
         var missing = 0
-        /// Monotonic ns of the first receipt, and of the first after ``FleetSubscriber/mark()``.
+        /// Monotonic ns of the first receipt, and of the first receipt of a reading taken
+        /// after ``FleetSubscriber/mark()``.
         var firstReceipt: Int64?
         var firstAfterMark: Int64?
     }
@@ -34,6 +35,7 @@ final class FleetSubscriber: @unchecked Sendable {
     private var tallies: [Tally]
     private var seen: [[UInt64]]
     private var fields = PayloadFields()
+    /// UTC µs of the mark.
     private var markedAt: Int64?
     private var subscribed = false
     private var looping = false
@@ -114,10 +116,13 @@ final class FleetSubscriber: @unchecked Sendable {
         mosquitto_loop_stop(handle, false)
     }
 
-    /// From now on, each gateway's next first receipt is recorded as `firstAfterMark`.
+    /// From now on, each gateway's first receipt of a reading whose `ts` is at or after
+    /// this moment is recorded as `firstAfterMark`. Called when the broker is back: such a
+    /// reading can only have reached it once its gateway had reconnected, while older ones
+    /// (queued in the session, re-sent in flight) arrive as soon as the subscriber is back.
     func mark() {
         lock.withLock {
-            markedAt = BenchClock.monotonicNanoseconds()
+            markedAt = BenchClock.realtimeNanoseconds() / 1_000
             for position in tallies.indices { tallies[position].firstAfterMark = nil }
         }
     }
@@ -148,7 +153,9 @@ final class FleetSubscriber: @unchecked Sendable {
             if firstReceipt == nil { firstReceipt = now }
             lastReceipt = now
             if tallies[position].firstReceipt == nil { tallies[position].firstReceipt = now }
-            if markedAt != nil, tallies[position].firstAfterMark == nil { tallies[position].firstAfterMark = now }
+            if let markedAt, tallies[position].firstAfterMark == nil, let ts = fields.timestampMicroseconds, ts >= markedAt {
+                tallies[position].firstAfterMark = now
+            }
             let bit = Int(seq - 1)
             let word = bit >> 6
             if word >= seen[position].count {
