@@ -17,9 +17,10 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Runs the sensorgate binary that sits next to this one. Figures: end-to-end latency at \
             1k events/s (QoS 0), delivered QoS 0 and QoS 1 throughput of the publish path, idle \
-            memory and CPU, exec to first publish, and the in-process pipeline rate. Logs go to \
-            stderr; the table (or, with --json, one JSON object) to stdout. Exit 1 if a \
-            measurement failed.
+            memory and CPU, exec to first publish, the in-process pipeline rate and (under \
+            valgrind) its instructions and allocations per reading, the scale figures, and a fleet \
+            of 50 gateways through a broker restart. Logs go to stderr; the table (or, with --json, \
+            one JSON object) to stdout. Exit 1 if a measurement failed.
             """)
 
     @Flag(name: .long, help: "Print one JSON object on stdout instead of the table.")
@@ -34,10 +35,24 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Run only the scale measurements: CPU and memory with 1,000 channels at 1 Hz, poll lateness with 100 sensors.")
     var scale = false
 
+    @Flag(name: .long, help: "Run only the fleet measurement: 50 gateways at 20 readings/s each, QoS 1 through the outbox, on one broker restarted once (about 40 s).")
+    var fleet = false
+
+    @Option(name: .long, help: .hidden)
+    var pipelineReadings: Int?
+
     @Flag(name: .long, help: "Keep the temporary directory (profiles, gateway logs) even when every measurement succeeded.")
     var keepFiles = false
 
     func run() throws {
+        if let pipelineReadings {
+            // What the pipeline cost measurement runs under valgrind: the pipeline alone,
+            // after the one-time cost of a first window close.
+            let warmUp = PipelineMeasurement.closeOneWindow()
+            let outcome = PipelineMeasurement.measure(seconds: nil, limit: max(0, pipelineReadings))
+            log("pipeline: \(warmUp) window closed before; \(outcome.steps) readings, \(outcome.states) states, \(outcome.levelChanges) level changes, \(outcome.windows) windows; checksum \(Format.fixed(outcome.checksum, 3))")
+            return
+        }
         signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -67,7 +82,7 @@ struct BenchCommand: ParsableCommand {
         let signalSources = Self.stopChildrenOnSignals(workDirectory: work)
         defer { withExtendedLifetime(signalSources) {} }
 
-        let mode = (quick ? "quick" : "full") + (scale ? ", scale only" : "")
+        let mode = (quick ? "quick" : "full") + (scale ? ", scale only" : "") + (fleet ? ", fleet only" : "")
         log("\(mode) run; sensorgate: \(sensorgate); scratch: \(work)")
         let results = BenchResults()
         do {
@@ -82,10 +97,8 @@ struct BenchCommand: ParsableCommand {
         let context = BenchContext(quick: quick, broker: broker, sensorgate: sensorgate, workDirectory: work,
                                    logger: Logger(label: "sensorgate-bench"))
         let started = BenchClock.monotonicNanoseconds()
-        if !scale {
-            let latency = LatencyMeasurement(context: context)
-            step("latency, sensorgate", results) { () throws(BenchError) in try latency.gateway(results) }
-            step("latency, raw baseline", results) { () throws(BenchError) in try latency.baseline(results) }
+        if !scale, !fleet {
+            step("latency", results) { () throws(BenchError) in try LatencyMeasurement(context: context).run(results) }
             let throughput = ThroughputMeasurement(context: context)
             throughput.run(qos: 0, results)
             throughput.run(qos: 1, results)
@@ -94,10 +107,17 @@ struct BenchCommand: ParsableCommand {
             step("exec to first publish", results) { () throws(BenchError) in try startup.run(results) }
             step("exec to first publish, 100 sensors", results) { () throws(BenchError) in try startup.runHundred(results) }
             PipelineMeasurement(context: context).run(results)
+            step("pipeline cost", results) { () throws(BenchError) in try PipelineCostMeasurement(context: context).run(results) }
         }
-        let atScale = ScaleMeasurement(context: context)
-        step("1000 channels", results) { () throws(BenchError) in try atScale.run(results) }
-        step("poll lateness, 100 sensors", results) { () throws(BenchError) in try atScale.runLateness(results) }
+        if !fleet {
+            let atScale = ScaleMeasurement(context: context)
+            step("1000 channels", results) { () throws(BenchError) in try atScale.run(results) }
+            step("poll lateness, 100 sensors", results) { () throws(BenchError) in try atScale.runLateness(results) }
+        }
+        // The fleet takes about 40 s: part of the full run, not of --quick.
+        if fleet || (!quick && !scale) {
+            step("fleet", results) { () throws(BenchError) in try FleetMeasurement(context: context).run(results) }
+        }
 
         let report = Report(results: results, mode: mode)
         report.addDerived()

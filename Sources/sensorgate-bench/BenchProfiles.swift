@@ -19,6 +19,27 @@ enum BenchProfiles {
         """
     }
 
+    /// One gateway of the fleet measurement: one input on line 5 without debounce, driven by
+    /// a square wave of `period` milliseconds (two edges, so two QoS 1 messages, a period),
+    /// through the durable outbox with its defaults.
+    static func fleetMember(id: String, periodMilliseconds: Int) -> String {
+        """
+        # sensorgate-bench: one of the fleet's gateways, \(2_000 / periodMilliseconds) readings/s at QoS 1 through the outbox
+        gateway:
+          id: \(id)
+        mqtt:
+          qos: 1
+          outbox: { sync: 1s }
+        inputs:
+          - id: edge
+            gpio: { line: 5 }
+            debounce: 0s
+        simulation:
+          edge: { square: { period: \(periodMilliseconds)ms } }
+
+        """
+    }
+
     /// The GPIO lines of the fleet profile's inputs (all distinct, all on gpiochip0).
     static let inputLines = [4, 5, 6, 12, 13, 16, 17, 27]
 

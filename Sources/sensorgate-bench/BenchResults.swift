@@ -31,6 +31,18 @@ final class BenchResults {
         return value
     }
 
+    func text(_ key: String) -> String? {
+        guard let entry = entries.first(where: { $0.key == key }), case .text(let value) = entry.value else { return nil }
+        return value
+    }
+
+    func numbers(_ key: String) -> [Double]? {
+        guard let entry = entries.first(where: { $0.key == key }), case .numbers(let value) = entry.value else { return nil }
+        return value
+    }
+
+    func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
+
     func fail(_ step: String, _ error: BenchError) {
         errors.append("\(step): \(error.description)")
     }

@@ -7,6 +7,9 @@ import Musl
 /// A throwaway mosquitto on a free loopback port, configured as `deploy/dev/broker` does:
 /// 127.0.0.1 only, anonymous, no persistence, `max_queued_messages 100000`, its config
 /// and log in `directory`. It is the bench's child, so the bench notices if it dies.
+/// A `persistent` broker keeps its sessions and queued messages in `directory` (saved
+/// when it is stopped with SIGTERM, no queue limit) and ``restart()`` brings it back on
+/// the same port, so a persistent subscriber misses nothing while it is down.
 /// It logs to stderr, which the bench opens into `mosquitto.log` before the exec: run as
 /// root, mosquitto drops to its own user and could not open a log file in a private
 /// directory itself.
@@ -15,11 +18,13 @@ final class BenchBroker {
     private(set) var port: Int = 0
     private var process: ChildProcess?
     private let executable: String
+    let persistent: Bool
 
     var logPath: String { directory + "/mosquitto.log" }
 
-    init(directory: String) throws(BenchError) {
+    init(directory: String, persistent: Bool = false) throws(BenchError) {
         self.directory = directory
+        self.persistent = persistent
         let candidates = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/bin/mosquitto"]
         guard let found = candidates.first(where: { access($0, X_OK) == 0 }) else {
             throw BenchError("mosquitto is not installed (looked for \(candidates.joined(separator: ", "))); run deploy/dev/install-deps")
@@ -42,33 +47,66 @@ final class BenchBroker {
                 lastProblem = error.description
                 continue
             }
-            let config = """
-                listener \(candidate) 127.0.0.1
-                allow_anonymous true
-                persistence false
-                max_queued_messages 100000
-                log_dest stderr
-                log_type error
-                log_type warning
-                log_type notice
-
-                """
-            try BenchFiles.write(config, to: directory + "/mosquitto.conf")
-            let child = try ChildProcess.spawn(executable, ["-c", directory + "/mosquitto.conf"],
-                                               name: "mosquitto", logPath: logPath)
-            let ready = BenchClock.wait(timeout: 5, interval: 0.02) {
-                !child.isRunning || Self.accepts(port: candidate)
-            }
-            if ready, child.isRunning {
-                process = child
-                port = candidate
-                try? BenchFiles.write("\(child.pid)\n", to: directory + "/mosquitto.pid")
+            do {
+                try launch(port: candidate)
                 return
+            } catch {
+                lastProblem = error.description
             }
-            lastProblem = child.isRunning ? "no connection accepted within 5 s" : "mosquitto exited (\(child.poll().map { "\($0)" } ?? "?"))"
-            child.terminate(grace: 1)
         }
         throw BenchError("could not start mosquitto on a loopback port: \(lastProblem); see \(logPath)")
+    }
+
+    /// Starts a stopped broker again on the port it had (a persistent one with the
+    /// sessions it saved), retrying for up to 10 s while the port is still taken.
+    func restart() throws(BenchError) {
+        stop()
+        let deadline = BenchClock.monotonicNanoseconds() + 10_000_000_000
+        while true {
+            do {
+                try launch(port: port)
+                return
+            } catch {
+                if BenchClock.monotonicNanoseconds() > deadline {
+                    throw BenchError("could not restart mosquitto on port \(port): \(error); see \(logPath)")
+                }
+                BenchClock.sleep(seconds: 0.05)
+            }
+        }
+    }
+
+    /// Writes the configuration for `port`, starts mosquitto and waits until it accepts connections.
+    private func launch(port candidate: Int) throws(BenchError) {
+        // Run as root, mosquitto would drop to its own user, which cannot write the
+        // persistence file into the bench's private directory.
+        let persistence = persistent
+            ? "persistence true\npersistence_location \(directory)/\nautosave_interval 0\nmax_queued_messages 0\n"
+                + (geteuid() == 0 ? "user root\n" : "")
+            : "persistence false\nmax_queued_messages 100000\n"
+        let config = """
+            listener \(candidate) 127.0.0.1
+            allow_anonymous true
+            \(persistence)log_dest stderr
+            log_type error
+            log_type warning
+            log_type notice
+
+            """
+        try BenchFiles.write(config, to: directory + "/mosquitto.conf")
+        let child = try ChildProcess.spawn(executable, ["-c", directory + "/mosquitto.conf"],
+                                           name: "mosquitto", logPath: logPath)
+        let ready = BenchClock.wait(timeout: 5, interval: 0.01) {
+            !child.isRunning || Self.accepts(port: candidate)
+        }
+        if ready, child.isRunning {
+            process = child
+            port = candidate
+            try? BenchFiles.write("\(child.pid)\n", to: directory + "/mosquitto.pid")
+            return
+        }
+        let problem = child.isRunning ? "no connection accepted within 5 s" : "mosquitto exited (\(child.poll().map { "\($0)" } ?? "?"))"
+        child.terminate(grace: 1)
+        throw BenchError(problem)
     }
 
     /// True while the broker process runs.
@@ -85,7 +123,8 @@ final class BenchBroker {
 
     func stop() {
         guard let process else { return }
-        process.terminate(grace: 3)
+        // A persistent broker writes its sessions and queued messages on SIGTERM: give it time.
+        process.terminate(grace: persistent ? 10 : 3)
         self.process = nil
         unlink(directory + "/mosquitto.pid")
     }

@@ -7,6 +7,12 @@
 /// sending the same-shaped payload stamped with the current UTC time, 1,000 a second.
 /// Both: the subscriber's `CLOCK_REALTIME` at receipt minus `ts`; after 1 s of warm-up,
 /// the next N messages.
+///
+/// The two sides run in alternating rounds (gateway first in odd rounds, raw first in even
+/// ones, never both at once), each round N samples per side. A busy moment of a shared
+/// machine then lands in one round and moves one ratio: the figure for the p50 ratio is the
+/// median of the per-round ratios of the p50s. The p50, p99 and max figures themselves are
+/// over all rounds' samples pooled.
 struct LatencyMeasurement {
     struct Outcome {
         var latencies: [Double]
@@ -15,34 +21,65 @@ struct LatencyMeasurement {
         var malformed: Int
     }
 
+    enum Side { case gateway, baseline }
+
     let context: BenchContext
 
-    var samples: Int { context.quick ? 5_000 : 30_000 }
+    var rounds: Int { 5 }
+    var samplesPerRound: Int { context.quick ? 1_000 : 6_000 }
     /// Long enough for N samples at 1k/s with a wide margin.
-    var collectTimeout: Double { Double(samples) / 1_000 * 2 + 10 }
+    var collectTimeout: Double { Double(samplesPerRound) / 1_000 * 2 + 10 }
 
-    func gateway(_ results: BenchResults) throws(BenchError) {
+    func run(_ results: BenchResults) throws(BenchError) {
         let id = context.uniqueName("bench-latency")
         let profile = try context.writeProfile(BenchProfiles.latency(id: id), name: id)
         try context.validate(profile)
-        log("latency: sensorgate run --simulate, 1k edges/s, \(samples) samples")
+        log("latency: \(rounds) alternating rounds of \(samplesPerRound) samples per side at 1k msgs/s: sensorgate run --simulate (1k edges/s) and a raw libmosquitto publisher")
+        var pooled: [Side: Outcome] = [.gateway: Outcome(latencies: [], lost: 0, malformed: 0),
+                                       .baseline: Outcome(latencies: [], lost: 0, malformed: 0)]
+        var ratios: [Double] = []
+        for round in 0..<rounds {
+            var p50: [Side: Double] = [:]
+            for side in round % 2 == 0 ? [Side.gateway, .baseline] : [.baseline, .gateway] {
+                let outcome = side == .gateway ? try gatewayRound(id: id, profile: profile, round: round)
+                                               : try baselineRound()
+                p50[side] = Percentile.of(outcome.latencies, 50)
+                pooled[side]?.latencies += outcome.latencies
+                pooled[side]?.lost += outcome.lost
+                pooled[side]?.malformed += outcome.malformed
+            }
+            if let gateway = p50[.gateway], let raw = p50[.baseline], raw > 0 {
+                ratios.append(gateway / raw)
+                log("latency round \(round + 1)/\(rounds): p50 \(Format.fixed(gateway, 0)) µs sensorgate, \(Format.fixed(raw, 0)) µs raw, ratio \(Format.fixed(gateway / raw, 2))")
+            }
+        }
+        report(pooled[.gateway]!, prefix: "", into: results)
+        report(pooled[.baseline]!, prefix: "baseline_", into: results)
+        results.set("latency_rounds", rounds)
+        results.set("latency_p50_round_ratios", numbers: ratios)
+        results.set("latency_p50_ratio", Percentile.median(ratios))
+        results.set("latency_p50_pooled_ratio", results.ratio("latency_p50_us", "baseline_latency_p50_us"))
+        log("latency: p50 ratio \(Format.fixed(Percentile.median(ratios) ?? .nan, 2)) (median of the rounds' \(ratios.map { Format.fixed($0, 2) }.joined(separator: ", ")))")
+    }
 
+    /// One gateway round: a fresh `sensorgate run` on the profile, N samples, SIGTERM (exit 0).
+    private func gatewayRound(id: String, profile: String, round: Int) throws(BenchError) -> Outcome {
         try context.broker.ensureRunning()
         let subscriber = try BenchSubscriber(clientID: context.uniqueName("bench-sub"), topic: "sensorgate/\(id)/edge", qos: 0)
         defer { subscriber.stop() }
         try subscriber.start(port: context.broker.port)
 
-        let child = try context.startGateway(profile, logName: id)
+        let child = try context.startGateway(profile, logName: "\(id)-round\(round + 1)")
         var stopped = false
         defer { if !stopped { child.terminate(grace: 5) } }
         let outcome = try collect(subscriber, gateway: child)
         stopped = true
         try context.stopGateway(child)
-        report(outcome, prefix: "", into: results)
+        return outcome
     }
 
-    func baseline(_ results: BenchResults) throws(BenchError) {
-        log("latency: raw libmosquitto publisher, 1k msgs/s, \(samples) samples")
+    /// One baseline round: a fresh raw publisher at 1,000 msgs/s on a fresh topic, N samples.
+    private func baselineRound() throws(BenchError) -> Outcome {
         try context.broker.ensureRunning()
         let topic = "bench/\(context.uniqueName("raw-latency"))"
         let subscriber = try BenchSubscriber(clientID: context.uniqueName("bench-sub"), topic: topic, qos: 0)
@@ -53,7 +90,7 @@ struct LatencyMeasurement {
         defer { publisher.stop() }
         try publisher.start(port: context.broker.port)
         let stop = SharedFlag()
-        let limit = samples + 10_000
+        let limit = samplesPerRound + 10_000
         let seconds = collectTimeout + 5
         let thread = try BenchThread.start {
             _ = publisher.publishPaced(topic: topic, ratePerSecond: 1_000, stop: stop, maxMessages: limit, maxSeconds: seconds)
@@ -62,19 +99,18 @@ struct LatencyMeasurement {
             stop.set()
             thread.join()
         }
-        let outcome = try collect(subscriber, gateway: nil)
-        report(outcome, prefix: "baseline_", into: results)
+        return try collect(subscriber, gateway: nil)
     }
 
-    /// Waits for the first message, warms up for 1 s, then records `samples` latencies.
+    /// Waits for the first message, warms up for 1 s, then records `samplesPerRound` latencies.
     private func collect(_ subscriber: BenchSubscriber, gateway: ChildProcess?) throws(BenchError) -> Outcome {
         try context.wait(for: "the first message", timeout: 10, gateway: gateway) { subscriber.snapshot.received > 0 }
         BenchClock.sleep(seconds: 1)
         try context.checkAlive(gateway)
-        subscriber.beginRecording(capacity: samples)
-        try context.wait(for: "\(samples) latency samples (got \(subscriber.snapshot.recorded))", timeout: collectTimeout,
+        subscriber.beginRecording(capacity: samplesPerRound)
+        try context.wait(for: "\(samplesPerRound) latency samples (got \(subscriber.snapshot.recorded))", timeout: collectTimeout,
                          gateway: gateway, interval: 0.01) {
-            subscriber.snapshot.recorded >= samples
+            subscriber.snapshot.recorded >= samplesPerRound
         }
         subscriber.endRecording()
         let snapshot = subscriber.snapshot
