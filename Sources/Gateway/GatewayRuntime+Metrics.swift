@@ -1,3 +1,5 @@
+import Profiles
+
 /// `metrics:`: the listener that serves the statistics for Prometheus. Each scrape takes
 /// its own snapshot, the same one `<prefix>/stats` is made of, with the loop's lag over
 /// the whole run (a scrape must not reset the interval the stats report measures).
@@ -16,5 +18,15 @@ extension GatewayRuntime {
     func stopMetrics() {
         metrics?.stop()
         metrics = nil
+    }
+}
+
+extension GatewayRuntime {
+    /// A reload keeps the running listener: its socket is bound once, at the start, like
+    /// the MQTT client's connection (a changed address needs a restart).
+    func keepRunningMetrics(in next: inout Profile) {
+        guard next.metrics != profile.metrics else { return }
+        next.metrics = profile.metrics
+        logger.warning("reload: the metrics section changed: it needs a restart (systemctl restart sensorgate); the running listener is kept (\(profile.metrics.map { "http://\($0.listenDescription)/metrics" } ?? "none"))")
     }
 }
