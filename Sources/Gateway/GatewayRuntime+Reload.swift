@@ -34,6 +34,7 @@ extension GatewayRuntime {
             next.mqtt = profile.mqtt
             logger.warning("reload: mqtt \(diff.mqttKeys.joined(separator: ", ")) changed: the mqtt section needs a restart (systemctl restart sensorgate); the running connection and settings are kept")
         }
+        keepRunningMetrics(in: &next)
         try checkHardware(for: next, diff)
 
         let previous = profile

@@ -15,8 +15,11 @@ extension GatewayRuntime {
                              droppedOnDiskError: counters.droppedDiskError, droppedRefused: counters.droppedRefused)
             }
         }
+        // The metrics listener shows the loop's lag too, with or without periodic reports.
+        if profile.mqtt.stats.interval != nil || profile.metrics != nil {
+            scheduleLagProbe(at: now + LoopLag.probePeriod)
+        }
         guard let interval = profile.mqtt.stats.interval else { return }
-        scheduleLagProbe(at: now + LoopLag.probePeriod)
         scheduleStatisticsReport(at: now + interval, every: interval)
     }
 

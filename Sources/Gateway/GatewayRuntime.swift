@@ -52,6 +52,8 @@ final class GatewayRuntime: @unchecked Sendable {
     var edgesSeen: UInt64 = 0
     var edgesLost: UInt64 = 0
     var statistics = GatewayStatistics(startedAt: .zero)
+    /// `metrics.listen`, from the start to the shutdown; nil without a `metrics` section.
+    var metrics: MetricsListener?
 
     /// `failover`: brokers tried after `broker`, with its scheme and credentials.
     init(profile: Profile, broker: BrokerURL, failover: [BrokerURL] = [], stateDirectory: String,
@@ -111,6 +113,7 @@ final class GatewayRuntime: @unchecked Sendable {
         }
         outbox?.onDiskFailure = { [unowned self] reason in publishFaultAroundOutbox(reason) }
         do {
+            try startMetrics()
             try startExpanders()
             try startPWM()
             try startOutputs()
@@ -118,6 +121,7 @@ final class GatewayRuntime: @unchecked Sendable {
             try startSensors()
             try startDerived()
         } catch {
+            stopMetrics()
             releaseLines()
             // Nothing was published: the numbers reserved at construction go back.
             sequence.close()
@@ -199,6 +203,7 @@ final class GatewayRuntime: @unchecked Sendable {
         stopDerived()
         utcResyncTimer.arm(nil, on: loop) {}
         stopStatistics()
+        stopMetrics()
         stopOutputs()
         // After the outputs' safe values: each expander's worker writes them before it ends.
         stopExpanders()

@@ -20,10 +20,13 @@ public struct Profile: Sendable, Equatable {
     public var simulation: SimulationSpec
     /// `derived:`: values computed from sensor channels.
     public var derived: [DerivedSpec] = []
+    /// `metrics:`: the Prometheus listener; nil (no listener) when the section is absent.
+    public var metrics: MetricsSettings?
 
     public init(path: String, gateway: GatewaySettings, mqtt: MQTTSettings, inputs: [InputSpec],
                 sensors: [SensorSpec], outputs: [OutputSpec], pwmOutputs: [PWMOutputSpec] = [],
-                expanders: [ExpanderSpec] = [], simulation: SimulationSpec) {
+                expanders: [ExpanderSpec] = [], simulation: SimulationSpec, metrics: MetricsSettings? = nil) {
+        self.metrics = metrics
         self.pwmOutputs = pwmOutputs
         self.expanders = expanders
         self.path = path

@@ -39,7 +39,8 @@ final class ProfileDecoder {
     /// Outputs with `pwm:`, decoded with the others.
     var pwmOutputs: [PWMOutputSpec] = []
 
-    static let rootKeys = ["gateway", "mqtt", "expanders", "inputs", "sensors", "outputs", "derived", "simulation"]
+    static let rootKeys = ["gateway", "mqtt", "expanders", "inputs", "sensors", "outputs", "derived", "simulation",
+                           "metrics"]
 
     /// Ids that would clash with the gateway's own topic levels `<prefix>/status` and `<prefix>/error`.
     static let reservedIDs = ["status", "error"]
@@ -67,10 +68,12 @@ final class ProfileDecoder {
         let outputs = top.optional("outputs").map(decodeOutputs) ?? []
         let derived = top.optional("derived").map { decodeDerived($0, sensors: sensors) } ?? []
         let simulation = top.optional("simulation").map(decodeSimulation) ?? SimulationSpec()
+        let metrics = top.optional("metrics").flatMap(decodeMetrics)
 
         guard validator.diagnostics.isEmpty, let gateway, let mqtt, let simulation else { return nil }
         var profile = Profile(path: path, gateway: gateway, mqtt: mqtt, inputs: inputs, sensors: sensors,
-                              outputs: outputs, pwmOutputs: pwmOutputs, expanders: expanders, simulation: simulation)
+                              outputs: outputs, pwmOutputs: pwmOutputs, expanders: expanders, simulation: simulation,
+                              metrics: metrics)
         profile.derived = derived
         return profile
     }
