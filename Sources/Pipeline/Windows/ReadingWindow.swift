@@ -16,17 +16,3 @@ public protocol ReadingWindow: Sendable {
     /// A new UTC offset (after a clock resync), for windows that follow the wall clock.
     mutating func setUTCOffset(_ offset: Int64)
 }
-
-extension TumblingWindow: ReadingWindow {
-    @inlinable
-    public mutating func add(_ reading: Reading, emit: (WindowSummary) -> Void) {
-        if let summary = add(reading) { emit(summary) }
-    }
-
-    @inlinable
-    public mutating func poll(now: Timestamp, emit: (WindowSummary) -> Void) {
-        if let summary = poll(now: now) { emit(summary) }
-    }
-
-    public mutating func setUTCOffset(_ offset: Int64) { utcOffset = offset }
-}

@@ -132,21 +132,21 @@ extension ProfileDecoder {
     /// must not hold more than its bound at the sensor's interval.
     private func checkKeptValues(_ kind: WindowKind, stats: [Statistic], interval: Interval, _ field: Field) {
         let keepsValues = stats.contains { WindowStatisticCatalog.entry(for: $0)?.needsValues == true }
-        let span: Interval
-        let bound: Int
-        let what: String
+        let values = "median and percentiles keep the window's values"
+        let limit: (span: Interval, bound: Int, what: String)
         switch kind {
         case .tumbling(let every):
             guard keepsValues else { return }
-            (span, bound, what) = (every, Self.maximumWindowValues, "median and percentiles keep the window's values")
+            limit = (every, Self.maximumWindowValues, values)
         case .hopping(let length, _):
             guard keepsValues else { return }
-            (span, bound, what) = (length, Self.maximumWindowValues, "median and percentiles keep the window's values")
+            limit = (length, Self.maximumWindowValues, values)
         case .sliding(let length):
-            (span, bound, what) = (length, SlidingTimeWindow.maximumReadings, "a sliding window keeps its readings")
+            limit = (length, SlidingTimeWindow.maximumReadings, "a sliding window keeps its readings")
         case .count:
             return
         }
+        let (span, bound, what) = limit
         let step = Swift.max(1, interval.nanoseconds)
         let held = (span.nanoseconds + step - 1) / step
         guard held > Int64(bound) else { return }
