@@ -118,6 +118,7 @@ extension GatewayRuntime {
             return
         }
         guard drive(output, to: target, for: message) else { return }
+        logger.debug("command '\(LogText.escaped(utf8: message.payload, totalBytes: message.size))' on \(LogText.escaped(topic)): output '\(output.spec.id)' \(target ? "on" : "off") (was \(before ? "on" : "off"))\(pulse.map { " for \($0.readableDescription), then back" } ?? "")")
         output.pulseTimer.arm(nil, on: loop) {}
         output.pulseReturn = nil
         if let pulse {
@@ -126,7 +127,9 @@ extension GatewayRuntime {
                 output.pulseTimer.fired()
                 guard let back = output.pulseReturn else { return }
                 output.pulseReturn = nil
-                _ = drive(output, to: back, for: message)
+                if drive(output, to: back, for: message) {
+                    logger.debug("output '\(output.spec.id)' back \(back ? "on" : "off") after its pulse")
+                }
             }
         }
     }

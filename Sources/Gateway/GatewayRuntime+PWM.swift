@@ -67,7 +67,9 @@ extension GatewayRuntime {
             return
         }
         switch output.spec.duty(of: level, period: output.controller.period) {
-        case .success(let duty): drive(output, duty: duty)
+        case .success(let duty):
+            drive(output, duty: duty)
+            logger.debug("command '\(LogText.escaped(utf8: message.payload, totalBytes: message.size))' on \(LogText.escaped(message.topic)): PWM output '\(output.spec.id)' at \(duty) %")
         case .failure(let error): rejectCommand(message, error.description)
         }
     }

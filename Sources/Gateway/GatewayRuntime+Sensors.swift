@@ -90,6 +90,7 @@ extension GatewayRuntime {
         case .values(let values, let timestamp):
             // A part with no new sample answered, but read nothing.
             if !values.isEmpty { sensor.readings += 1 }
+            logger.debug("sensor '\(sensor.spec.id)' read \(Self.describe(values, of: sensor))")
             report(sensor, sensor.health.succeeded(at: loop.now()))
             var combinedChanged = false
             for channelIndex in sensor.channels.indices where channelIndex < values.count {
@@ -101,18 +102,30 @@ extension GatewayRuntime {
                 sensor.channels[channelIndex].chain.process(
                     reading, state: { state = $0 }, window: { closed.append($0) })
                 for summary in closed { publishWindow(sensor, channelIndex, summary) }
+                var published: Reading?
                 if let state, state.value.isFinite {
-                    sensor.channels[channelIndex].latest = sensor.channels[channelIndex].descriptor.rounded(state.value)
+                    let value = sensor.channels[channelIndex].descriptor.rounded(state.value)
+                    sensor.channels[channelIndex].latest = value
                     combinedChanged = true
                     if sensor.spec.publish.perChannel { publishChannel(sensor, channelIndex, state) }
+                    published = Reading(value: value, timestamp: state.timestamp)
                 }
+                deliverToDerived(sensor: sensor.spec.id, channel: channelIndex, readAt: timestamp, state: published)
             }
             if combinedChanged, sensor.spec.publish.combined { publishCombined(sensor, at: timestamp) }
+            publishDerived(at: timestamp)
             armTimer(sensor)
         case .failed(let reason):
             sensor.failures += 1
             report(sensor, sensor.health.failed(reason, at: loop.now()))
         }
+    }
+
+    /// A poll's raw values, before any filter, for the debug log: `temperature 21.034 °C, ...`.
+    static func describe(_ values: [Double], of sensor: SensorChannels) -> String {
+        guard !values.isEmpty else { return "nothing new" }
+        return zip(sensor.channels, values).map { channel, value in "\(channel.name) \(value) \(channel.unit)" }
+            .joined(separator: ", ")
     }
 
     /// Publishes a change of the sensor's availability and logs what its health says.
@@ -164,6 +177,7 @@ extension GatewayRuntime {
             return
         }
         sensor.channels[index].latest = nil
+        derivedOperandUnavailable(sensor: sensor.spec.id, channel: index)
         guard sensor.spec.publish.perChannel, let seq = sequence.next() else { return }
         let channel = sensor.channels[index]
         let payload = encoder.state(.number(.nan), unit: channel.unit, utc: utcNanoseconds(state.timestamp), seq: seq)

@@ -36,6 +36,7 @@ final class GatewayRuntime: @unchecked Sendable {
     var expanders: [ExpanderPort] = []
     var pwmControllers: [PWMController] = []
     var pwmOutputs: [PWMOutput] = []
+    var derived = DerivedChannels()
     var utcResyncTimer = DeadlineTimer()
     /// Home Assistant discovery, when `mqtt.home_assistant.discovery` is on.
     let homeAssistant: HomeAssistantAnnouncer?
@@ -64,18 +65,8 @@ final class GatewayRuntime: @unchecked Sendable {
 
         let settings = profile.mqtt
         let password = try BrokerPassword.read(settings, logger: logger)
-        var configuration = MQTTClientConfiguration(
-            host: broker.host, port: broker.port,
-            // Only an mqtts:// broker is TLS: a plain one with mqtt.tls is refused before
-            // (profile validation, `--broker`), never silently upgraded.
-            tls: broker.tls ? .init(settings.tls) : nil,
-            clientID: settings.clientID, keepalive: settings.keepalive,
-            username: settings.username, password: password,
-            will: .init(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true),
-            maxInflight: settings.outbox?.inflight ?? OutboxSettings.defaultInflight,
-            maxBuffered: settings.maxBuffered, maxIncomingPayload: OutputCommand.maxBytes)
-        configuration.failover = failover.map { .init(host: $0.host, port: $0.port) }
-        configuration.cleanSession = !settings.persistentSession
+        let configuration = Self.clientConfiguration(settings, broker: broker, failover: failover, password: password,
+                                                     topics: topics)
         do {
             self.mqtt = try MQTTClient(configuration: configuration, loop: loop, logger: logger)
         } catch {
@@ -112,12 +103,14 @@ final class GatewayRuntime: @unchecked Sendable {
             // Published from the loop's next turn, outside the counter's `next()`.
             loop.schedule(after: .zero) { [unowned self] in publishFault(reason) }
         }
+        outbox?.onDiskFailure = { [unowned self] reason in publishFaultAroundOutbox(reason) }
         do {
             try startExpanders()
             try startPWM()
             try startOutputs()
             try startInputs()
             try startSensors()
+            try startDerived()
         } catch {
             releaseLines()
             // Nothing was published: the numbers reserved at construction go back.
@@ -168,6 +161,14 @@ final class GatewayRuntime: @unchecked Sendable {
         publish(topic: topics.error, payload: payload, qos: 1, retain: false)
     }
 
+    /// A fault of the outbox's disk on `<prefix>/error`, straight to the client (whose
+    /// memory buffer holds it while the broker is away): the outbox refuses writes, and
+    /// without a durable number it carries no `seq`, so no number is ever repeated.
+    func publishFaultAroundOutbox(_ reason: String) {
+        let payload = encoder.fault(message: reason, utc: utcNanoseconds(loop.now()), seq: nil)
+        mqtt.publish(topic: topics.error, payload: payload, qos: 1, retain: false)
+    }
+
     // MARK: Stopping
 
     /// Stops sensors and signals, sets outputs to their safe values, delivers what is
@@ -189,6 +190,7 @@ final class GatewayRuntime: @unchecked Sendable {
         // Nothing may follow `offline`: periods and windows still open are not published.
         for input in inputs { input.timer.arm(nil, on: loop) {} }
         for sensor in sensors { sensor.timer.arm(nil, on: loop) {} }
+        stopDerived()
         utcResyncTimer.arm(nil, on: loop) {}
         stopStatistics()
         stopOutputs()

@@ -65,6 +65,7 @@ struct HomeAssistantDiscovery {
 
         var builder = Builder(profile: profile, topics: topics)
         builder.addSensors()
+        builder.addDerived()
         builder.addInputs()
         builder.addOutputs()
         components = builder.components
@@ -231,6 +232,26 @@ extension HomeAssistantDiscovery {
                             $0["expire_after"] = Self.expireAfter(window.every)
                         }
                     }
+                }
+            }
+        }
+
+        /// A derived channel is a `sensor` with the built-in's device class; it has no
+        /// status of its own (it is stale when its operands' sensors are).
+        mutating func addDerived() {
+            let topics = self.topics
+            for derived in profile.derived {
+                let unit = derived.unit ?? ""
+                let deviceClass = derived.formula.deviceClass.flatMap {
+                    HomeAssistantUnits.accepts(deviceClass: $0, unit: unit) ? $0 : nil
+                }
+                add("sensor", [derived.id], name: derived.id) {
+                    $0["state_topic"] = .text(topics.state(derived.id))
+                    $0["value_template"] = .text("{{ value_json.value }}")
+                    if let deviceClass { $0["device_class"] = .text(deviceClass) }
+                    if !unit.isEmpty { $0["unit_of_measurement"] = .text(unit) }
+                    $0["state_class"] = .text("measurement")
+                    if let decimals = derived.formula.decimals { $0["suggested_display_precision"] = .integer(decimals) }
                 }
             }
         }

@@ -7,6 +7,8 @@ enum HomeAssistantUnits {
         "temperature": ["°C", "°F", "K"],
         "humidity": ["%"],
         "pressure": ["cbar", "bar", "hPa", "mmHg", "inHg", "kPa", "mbar", "Pa", "psi"],
+        "atmospheric_pressure": ["cbar", "bar", "hPa", "mmHg", "inHg", "kPa", "mbar", "Pa", "psi"],
+        "absolute_humidity": ["g/m³", "mg/m³"],
         "carbon_dioxide": ["ppm"],
         "illuminance": ["lx"],
         "voltage": ["V", "mV", "µV", "kV", "MV"],

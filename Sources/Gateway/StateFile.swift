@@ -4,14 +4,15 @@ import Glibc
 import Musl
 #endif
 
-/// Small files in the state directory, read and replaced so that a crash, a power loss or
-/// a full disk never leaves a file half written.
-enum StateFile {
+/// Small files (the state directory's, a profile written by `sensorgate import`), read
+/// and replaced so that a crash, a power loss or a full disk never leaves a file half
+/// written.
+public enum StateFile {
     /// Replaces `path` with `bytes`: writes `<path>.tmp`, `fsync`s it, renames it over
     /// `path` and `fsync`s the directory, so the rename itself survives a power loss.
     /// On any failure the temporary file is removed and `path` keeps its previous
     /// contents; the error names the step and the system's reason.
-    static func replace(_ path: String, with bytes: [UInt8]) throws(GatewayError) {
+    public static func replace(_ path: String, with bytes: [UInt8]) throws(GatewayError) {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("cannot create \(temporary)", errno) }

@@ -78,6 +78,7 @@ extension MQTTClient {
 
     func scheduleReconnect(after delay: Interval) {
         guard state != .disconnecting, state != .stopped else { return }
+        logger.debug("reconnect decision: attempt \(reconnects.attempts) to \(brokerDescription) after \(delay.readableDescription), drawn uniformly from 0...\(reconnects.ceiling(forAttempt: reconnects.attempts).readableDescription) (full jitter)")
         state = .waitingToReconnect
         reconnectTimer = loop.schedule(after: delay) { [unowned self] in
             reconnectTimer = nil

@@ -35,6 +35,10 @@ public final class OutboxPublisher: MessagePublisher {
     /// Set once the client was told to send `final`: nothing more may go out after it.
     private var finalHandedOver = false
 
+    /// Called once per episode of refused writes, after its error is logged, with the same
+    /// text, so the gateway can also publish it (around the outbox, which cannot take it).
+    public var onDiskFailure: (String) -> Void = { _ in }
+
     /// How often a full outbox is reported at most.
     static let dropLogInterval = Interval.seconds(10)
 
@@ -110,7 +114,9 @@ public final class OutboxPublisher: MessagePublisher {
             if diskFailure == nil {
                 diskFailure = error
                 droppedBeforeFailure = diskDropsBefore
-                logger.error("outbox: \(error); new messages are dropped and counted until a write succeeds (seq keeps counting, so subscribers see the gap)")
+                let text = "outbox \(outbox.configuration.path): \(error); new messages are dropped and counted until a write succeeds (seq keeps counting, so subscribers see the gap)"
+                logger.error("\(text)")
+                onDiskFailure(text)
             }
         }
         if outbox.counters.droppedFull > droppedBefore { reportFullDrops() }

@@ -13,12 +13,16 @@ import Darwin
 public enum ProfileLoader {
     /// Reads the file (.yaml/.yml/.json by extension; other extensions: sniff) and validates.
     public static func load(path: String) throws(ProfileLoadError) -> Profile {
-        let text: String
+        try load(text: readText(path), path: path)
+    }
+
+    /// The file's text, within the profile size limit and UTF-8, or why not.
+    static func readText(_ path: String) throws(ProfileLoadError) -> String {
         switch readFile(path) {
         case .success(let bytes):
             switch decodeUTF8(bytes) {
             case .success(let decoded):
-                text = decoded
+                return decoded
             case .failure(let location):
                 throw .invalid([Diagnostic(file: path, line: location.line, column: location.column,
                                            message: "the file is not UTF-8 text")])
@@ -26,7 +30,6 @@ public enum ProfileLoader {
         case .failure(let failure):
             throw .unreadable(path: path, reason: failure.reason)
         }
-        return try load(text: text, path: path)
     }
 
     /// Validates text; `path` is used in diagnostics and to pick YAML vs JSON.

@@ -9,7 +9,7 @@ struct Run: AsyncParsableCommand {
         abstract: "Run the gateway until SIGTERM, SIGINT, SIGQUIT, SIGUSR1 or SIGUSR2, then set outputs safe, flush, publish offline and exit 0; SIGHUP is ignored.")
 
     @Option(name: .long, help: ArgumentHelp("The device profile (YAML or JSON).", valueName: "FILE"))
-    var profile: String
+    var profile: String = Sensorgate.defaultProfilePath
 
     @Option(name: .long, help: ArgumentHelp("Broker URL overriding mqtt.broker: mqtt://host:port or mqtts://host:port (no user name or password in it: they come from mqtt.username and mqtt.password_file or mqtt.password_env). Replaces the profile's whole broker list; it must be mqtts:// when the profile has mqtt.tls.", valueName: "URL"))
     var broker: String?
@@ -20,12 +20,16 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory for the gateway's state (its seq counter), overriding gateway.state_dir.", valueName: "DIR"))
     var stateDir: String?
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    @Option(name: .long, help: "Log level, in any case: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    /// The level named, whatever its case: `DEBUG` is `debug`.
+    var level: Logger.Level? { Logger.Level(rawValue: logLevel.lowercased()) }
+
     func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("unknown log level '\(logLevel)'")
+        guard level != nil else {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("unknown log level '\(logLevel)': use one of \(levels)")
         }
         if let broker, case .failure(let error) = BrokerURL.parse(broker) {
             throw ValidationError("--broker: \(error)")
@@ -33,7 +37,7 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = self.level ?? .info
         LoggingSystem.bootstrap { label in JournalLogHandler.standardError(label: label, level: level) }
         let logger = Logger(label: "sensorgate")
         let loaded = try loadProfile(profile)

@@ -21,13 +21,16 @@ struct Sensorgate: AsyncParsableCommand {
         commandName: "sensorgate",
         abstract: "An IoT sensor gateway: GPIO and I2C sensors to MQTT, described by a device profile.",
         version: "sensorgate \(version)",
-        subcommands: [Run.self, Validate.self, Drivers.self, I2C.self, GPIOCommand.self])
+        subcommands: [Run.self, Validate.self, Drivers.self, I2C.self, GPIOCommand.self, Doctor.self, ImportCommand.self, Version.self])
 
     /// What `sensorgate --version` prints: the version, then the libgpiod that was found
     /// (or why none was). One binary runs on libgpiod 1.6 and 2.x, so which one a bug
     /// report was made with matters. Built only when asked for, so that no other command
     /// loads libgpiod before it needs a chip.
     static var versionText: String { "sensorgate \(version)\n\(Libgpiod.versionLine)\n" }
+
+    /// The profile `run` and `validate` use without one named: where the package installs it.
+    static let defaultProfilePath = "/etc/sensorgate/sensorgate.yaml"
 }
 
 /// Exit codes shared by the subcommands.
@@ -64,9 +67,14 @@ func loadProfile(_ path: String) throws -> Profile {
 @main
 enum Main {
     static func main() async {
-        if CommandLine.arguments.dropFirst() == ["--version"] {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--version"] || arguments == ["-V"] {
             writeOut(Sensorgate.versionText)
             exit(0)
+        }
+        if let message = CommandSuggestion.message(for: arguments) {
+            printError(message)
+            exit(ExitStatus.usage.rawValue)
         }
         do {
             var command = try Sensorgate.parseAsRoot()

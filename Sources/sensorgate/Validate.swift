@@ -9,16 +9,12 @@ struct Validate: ParsableCommand {
             as FILE:LINE:COLUMN: error: MESSAGE and exits 1; exits 2 when a file cannot be read.
             """)
 
-    @Argument(help: ArgumentHelp("Profiles to check.", valueName: "FILE"))
-    var files: [String]
-
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one profile") }
-    }
+    @Argument(help: ArgumentHelp("Profiles to check (default: \(Sensorgate.defaultProfilePath), the one `run` uses without --profile).", valueName: "FILE"))
+    var files: [String] = []
 
     func run() throws {
         var worst: Int32 = 0
-        for file in files {
+        for file in files.isEmpty ? [Sensorgate.defaultProfilePath] : files {
             do {
                 let profile = try ProfileLoader.load(path: file)
                 let unusable = ReferencedFileCheck.diagnostics(for: profile)

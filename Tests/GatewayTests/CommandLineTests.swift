@@ -133,4 +133,65 @@ struct CommandLineTests {
         let bme280 = try #require(drivers.first { $0["name"] as? String == "bme280" })
         #expect((bme280["channels_by_option"] as? [Any])?.isEmpty == true)
     }
+
+    @Test("habits: -V and version print the version, a misspelt command gets a did-you-mean, --log-level takes any case and lists the levels")
+    func habits() throws {
+        for arguments in [["-V"], ["version"], ["--version"]] {
+            let result = try run(TestEnvironment.binary, arguments)
+            #expect(result.status == 0 && result.output.hasPrefix("sensorgate "), "\(arguments): \(result.output) \(result.error)")
+        }
+        let misspelt = try run(TestEnvironment.binary, ["rnu", "--profile", "x.yaml"])
+        #expect(misspelt.status == 2)
+        #expect(misspelt.error.contains("did you mean 'sensorgate run'?"), "\(misspelt.error)")
+        let nested = try run(TestEnvironment.binary, ["i2c", "scna"])
+        #expect(nested.status == 2 && nested.error.contains("did you mean 'sensorgate i2c scan'?"), "\(nested.error)")
+        let unknown = try run(TestEnvironment.binary, ["frobnicate"])
+        #expect(unknown.status == 2 && unknown.error.contains("the commands are: run, validate"), "\(unknown.error)")
+        let level = try run(TestEnvironment.binary, ["run", "--log-level", "loud"])
+        #expect(level.status == 2)
+        #expect(level.error.contains("use one of trace, debug, info, notice, warning, error, critical"), "\(level.error)")
+        // Any case is a level: the run then goes on to the (missing) profile.
+        let upper = try run(TestEnvironment.binary, ["run", "--log-level", "DEBUG", "--profile", "/nonexistent/p.yaml"])
+        #expect(upper.status == 2 && upper.error.contains("cannot read /nonexistent/p.yaml"), "\(upper.error)")
+    }
+
+    @Test("run and validate without a profile use /etc/sensorgate/sensorgate.yaml")
+    func defaultProfile() throws {
+        let path = "/etc/sensorgate/sensorgate.yaml"
+        if FileManager.default.fileExists(atPath: path) {
+            let result = try run(TestEnvironment.binary, ["validate"])
+            #expect(result.output.contains("ok: \(path)") || result.error.contains(path), "\(result.output) \(result.error)")
+        } else {
+            for arguments in [["validate"], ["run", "--simulate"]] {
+                let result = try run(TestEnvironment.binary, arguments, timeout: 20)
+                #expect(result.status == 2 && result.error.contains("cannot read \(path)"), "\(arguments): \(result.error)")
+            }
+        }
+    }
+
+    @Test("import mqtt-io: the profile written validates, the notes are located, the password never appears")
+    func importMQTTIO() throws {
+        let directory = TestEnvironment.temporaryDirectory()
+        let fixtures = TestEnvironment.repository.appendingPathComponent("Tests/ProfilesTests/Fixtures/mqtt-io")
+        for name in ["raspberry-pi.yml", "sensors.yml"] {
+            let config = fixtures.appendingPathComponent(name).path
+            let target = directory.appendingPathComponent(name + ".profile.yaml").path
+            let converted = try run(TestEnvironment.binary, ["import", "mqtt-io", config, "--output", target, "--id", "imported"])
+            #expect(converted.status == 0, "\(name): \(converted.error)")
+            #expect(converted.output.isEmpty, "the profile goes to --output")
+            let notes = converted.error.split(separator: "\n")
+            #expect(!notes.isEmpty && notes.allSatisfy { $0.hasPrefix("\(config):") && $0.contains(": note: ") }, "\(converted.error)")
+            let validated = try run(TestEnvironment.binary, ["validate", target])
+            #expect(validated.status == 0 && validated.output == "ok: \(target)\n", "\(validated.output) \(validated.error)")
+            let text = try String(contentsOfFile: target, encoding: .utf8)
+            #expect(text.hasPrefix("gateway:\n  id: imported\n"), "\(text)")
+            #expect(!text.contains("hunter2") && !converted.error.contains("hunter2"))
+        }
+        // A CA file that is not on this machine: written, then reported, exit 1.
+        let tls = try run(TestEnvironment.binary, ["import", "mqtt-io", fixtures.appendingPathComponent("expanders.yml").path])
+        #expect(tls.status == 1 && tls.output.contains("ca_file: /etc/ssl/certs/example-ca.pem"), "\(tls.output)")
+        #expect(tls.error.contains("cannot read the CA file"), "\(tls.error)")
+        let missing = try run(TestEnvironment.binary, ["import", "mqtt-io", "/nonexistent/config.yml"])
+        #expect(missing.status == 2 && missing.error.contains("cannot read /nonexistent/config.yml"), "\(missing.error)")
+    }
 }

@@ -5,6 +5,16 @@ import Testing
 /// Invariants of every window kind over seeded timelines (xorshift: a failure repeats).
 @Suite("Window invariants")
 struct WindowInvariantTests {
+    /// Readings at random gaps of 1ms...`maxGap` ms, values in -50...50, NaN when `nanEvery` hits.
+    static func timeline(_ random: inout XorShift, count: Int, maxGap: Int, nanEvery: Int? = nil) -> [(Double, Double)] {
+        var t = 0.0
+        return (0..<count).map { i in
+            t += Double(1 + random.next(below: maxGap)) / 1000
+            if let nanEvery, i % nanEvery == nanEvery - 1 { return (t, .nan) }
+            return (t, Double(random.next(below: 10_001)) / 100 - 50)
+        }
+    }
+
     static let statistics: [Statistic] = [.count, .mean, .min, .max, .median, .percentile(50), .percentile(10),
                                           .percentile(90), .percentile(99.9)]
 
@@ -28,7 +38,7 @@ struct WindowInvariantTests {
     @Test func meanBetweenMinAndMaxCountMatchesTheSpanAndPercentilesAreMonotoneWithP50TheMedian() {
         var random = XorShift(state: 0x5EED_0010)
         for _ in 0..<60 {
-            let input = FilterInvariantTests.timeline(&random, count: 200, maxGap: 2_000, nanEvery: 17)
+            let input = Self.timeline(&random, count: 200, maxGap: 2_000, nanEvery: 17)
             for (name, window, checksSpan) in Self.windows(&random) {
                 let out = WindowMarble.run(window, input, until: input.last!.0 + 1_000)
                 #expect(!out.isEmpty, "\(name)")
@@ -52,7 +62,7 @@ struct WindowInvariantTests {
     @Test func slidingAndCountWindowsHoldWhatTheyPromise() {
         var random = XorShift(state: 0xC0FFEE)
         for _ in 0..<40 {
-            let input = FilterInvariantTests.timeline(&random, count: 150, maxGap: 3_000)
+            let input = Self.timeline(&random, count: 150, maxGap: 3_000)
             let length = 1 + random.next(below: 20)
             let sliding = WindowMarble.run(SlidingTimeWindow(name: "s", length: .seconds(length), statistics: [.count]), input)
             #expect(sliding.count == input.count)

@@ -18,6 +18,8 @@ public struct Profile: Sendable, Equatable {
     /// `expanders:`: I2C GPIO expanders and PWM controllers whose lines inputs and outputs use.
     public var expanders: [ExpanderSpec]
     public var simulation: SimulationSpec
+    /// `derived:`: values computed from sensor channels.
+    public var derived: [DerivedSpec] = []
 
     public init(path: String, gateway: GatewaySettings, mqtt: MQTTSettings, inputs: [InputSpec],
                 sensors: [SensorSpec], outputs: [OutputSpec], pwmOutputs: [PWMOutputSpec] = [],

@@ -29,7 +29,9 @@ extension ProfileDecoder {
         let mqtt: Fields
         if let field {
             guard let fields = validator.mapping(field, keys: Self.mqttKeys,
-                                                 refused: ["password": Self.inlinePasswordRefusal]) else { return nil }
+                                                 refused: MQTTIONames.mqtt.merging(["password": Self.inlinePasswordRefusal]) { $1 }) else {
+                return nil
+            }
             mqtt = fields
         } else {
             mqtt = Fields(path: "mqtt", location: .start, pairs: [])

@@ -51,6 +51,10 @@ extension ProfileDecoder {
                 validator.report(at: pair.keyLocation, field.path,
                                  "'\(KeyPath.shown(pair.key))' is an output; outputs follow commands and are not simulated")
                 failed = true
+            case .derived?:
+                validator.report(at: pair.keyLocation, field.path,
+                                 "'\(KeyPath.shown(pair.key))' is a derived channel; it follows its operands and is not simulated")
+                failed = true
             case .expander?:
                 validator.report(at: pair.keyLocation, field.path,
                                  "'\(KeyPath.shown(pair.key))' is an expander; give its inputs signals by their own ids")

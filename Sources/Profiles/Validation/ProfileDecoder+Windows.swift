@@ -16,9 +16,14 @@ extension ProfileDecoder {
 
     // MARK: windows
 
+    /// `windows:` of readings that come at no known interval (a derived channel's).
+    func decodeWindows(_ field: Field) -> [WindowSpec]? {
+        decodeWindows(field, interval: nil)
+    }
+
     /// `windows:`; `interval` is the sensor's poll interval (nil when it is unknown), which
     /// bounds the readings a window can hold.
-    func decodeWindows(_ field: Field, interval: Interval? = nil) -> [WindowSpec]? {
+    func decodeWindows(_ field: Field, interval: Interval?) -> [WindowSpec]? {
         guard let items = validator.sequence(field, what: "a list of windows") else { return nil }
         var windows: [WindowSpec] = []
         var names: [String: SourceLocation] = [:]

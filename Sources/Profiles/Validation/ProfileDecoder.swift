@@ -11,7 +11,7 @@ final class ProfileDecoder {
 
     /// What an id names, for duplicate checks and `simulation:` references.
     enum EntityKind: String {
-        case input, sensor, output, expander
+        case input, sensor, output, expander, derived
     }
 
     struct Entity {
@@ -39,7 +39,7 @@ final class ProfileDecoder {
     /// Outputs with `pwm:`, decoded with the others.
     var pwmOutputs: [PWMOutputSpec] = []
 
-    static let rootKeys = ["gateway", "mqtt", "expanders", "inputs", "sensors", "outputs", "simulation"]
+    static let rootKeys = ["gateway", "mqtt", "expanders", "inputs", "sensors", "outputs", "derived", "simulation"]
 
     /// Ids that would clash with the gateway's own topic levels `<prefix>/status` and `<prefix>/error`.
     static let reservedIDs = ["status", "error"]
@@ -54,7 +54,7 @@ final class ProfileDecoder {
             validator.expected("a mapping with a 'gateway' section", rootField)
             return nil
         }
-        guard let top = validator.mapping(rootField, keys: Self.rootKeys) else { return nil }
+        guard let top = validator.mapping(rootField, keys: Self.rootKeys, refused: MQTTIONames.root) else { return nil }
 
         let gateway = top.required("gateway", validator).flatMap(decodeGateway)
         lineResolver = LineResolver(board: gateway?.board.flatMap(BoardPreset.named))
@@ -65,11 +65,14 @@ final class ProfileDecoder {
         let sensors = top.optional("sensors").map(decodeSensors) ?? []
         checkExpanderAddresses(against: sensors)
         let outputs = top.optional("outputs").map(decodeOutputs) ?? []
+        let derived = top.optional("derived").map { decodeDerived($0, sensors: sensors) } ?? []
         let simulation = top.optional("simulation").map(decodeSimulation) ?? SimulationSpec()
 
         guard validator.diagnostics.isEmpty, let gateway, let mqtt, let simulation else { return nil }
-        return Profile(path: path, gateway: gateway, mqtt: mqtt, inputs: inputs, sensors: sensors,
-                       outputs: outputs, pwmOutputs: pwmOutputs, expanders: expanders, simulation: simulation)
+        var profile = Profile(path: path, gateway: gateway, mqtt: mqtt, inputs: inputs, sensors: sensors,
+                              outputs: outputs, pwmOutputs: pwmOutputs, expanders: expanders, simulation: simulation)
+        profile.derived = derived
+        return profile
     }
 
     /// `a, b or c`
