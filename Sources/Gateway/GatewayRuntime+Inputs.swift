@@ -4,7 +4,8 @@ import Profiles
 import Runtime
 import SensorgateCore
 
-/// A GPIO input: the line request, and either a debouncer (a binary state) or a pulse counter.
+/// A GPIO input: the line request, and either a debouncer and binary filters (a binary
+/// state) or a pulse counter.
 final class InputChannel {
     enum Mode {
         case state(Debouncer)
@@ -23,6 +24,8 @@ final class InputChannel {
     let request: any GPIOLineRequest
     let topic: String
     var mode: Mode
+    /// `filters:`, on the debounced level of a binary input (empty for a counter).
+    var filters: BinaryFilterChain
     var metrics: [Metric]
     /// `count.rate`: the pulses' rate, closed with each counted period.
     var rate: PulseRate?
@@ -34,8 +37,10 @@ final class InputChannel {
     /// The latest edge time fed to the pipeline: later edges are never stamped earlier.
     var lastEdge: Timestamp = .zero
 
-    init(spec: InputSpec, offset: UInt32, request: any GPIOLineRequest, topic: String, mode: Mode, metrics: [Metric]) {
+    init(spec: InputSpec, offset: UInt32, request: any GPIOLineRequest, topic: String, mode: Mode,
+         filters: BinaryFilterChain, metrics: [Metric]) {
         self.spec = spec
+        self.filters = filters
         self.offset = offset
         self.request = request
         self.topic = topic
@@ -55,9 +60,10 @@ final class InputChannel {
 }
 
 extension GatewayRuntime {
-    func startInputs() throws(GatewayError) {
+    /// Starts `specs` (by default every input of the profile); a reload starts the ones it adds.
+    func startInputs(_ specs: [InputSpec]? = nil) throws(GatewayError) {
         let now = loop.now()
-        for spec in profile.inputs {
+        for spec in specs ?? profile.inputs {
             let (chip, offset) = try resolve(spec.gpio, id: spec.id)
             // A binary state follows both edges, and so does a line with edge metrics; a
             // plain pulse counter asks for the edge it counts (with `both` it counts rising edges).
@@ -92,17 +98,19 @@ extension GatewayRuntime {
                 state.start(level: level, at: now)
                 return InputChannel.Metric(spec: metric, state: state, topic: topics.metric(spec.id, metric.kind.rawValue))
             }
+            let filters = BinaryFilterChain(filters: spec.filters.compactMap(BinaryFilterCatalog.make))
             let input = InputChannel(spec: spec, offset: offset, request: request, topic: topics.state(spec.id), mode: mode,
-                                     metrics: metrics)
+                                     filters: filters, metrics: metrics)
             input.rate = spec.count?.rate.map { PulseRate(scale: spec.count?.scale ?? 1, per: $0.per) }
             inputs.append(input)
             if let expanderRequest = request as? ExpanderLineRequest {
-                // No descriptor: the expander's worker hands its edges to the loop.
-                let index = inputs.count - 1
+                // No descriptor: the expander's worker hands its edges to the loop. The
+                // input itself, not its index: a reload reorders the inputs.
+                let owned = LoopOwned(input)
                 expanderRequest.onEvents = { [unowned self] in
                     loop.execute {
-                        guard !self.shuttingDown else { return }
-                        self.edgesReady(self.inputs[index])
+                        guard !self.shuttingDown, self.inputs.contains(where: { $0 === owned.value }) else { return }
+                        self.edgesReady(owned.value)
                     }
                 }
             } else {
@@ -115,8 +123,9 @@ extension GatewayRuntime {
                 }
             }
             if case .state(let debouncer) = input.mode, let level = debouncer.publishedLevel {
-                // The initial level, read from the line, is published at start.
-                publishLevel(input, LevelChange(level: level, timestamp: now))
+                // The initial level, read from the line, is published at start: through the
+                // filters as a settled level (inverted by `invert`, delayed by nothing).
+                publishLevel(input, LevelChange(level: input.filters.start(level: level, at: now), timestamp: now))
             }
             armTimer(input)
         }
@@ -181,10 +190,7 @@ extension GatewayRuntime {
         case .state(var debouncer):
             let change = debouncer.edge(to: event.kind.levelAfter, at: event.timestamp)
             input.mode = .state(debouncer)
-            if let change {
-                publishLevel(input, change)
-                feedMetrics(input, level: change.level, at: change.timestamp)
-            }
+            if let change { debounced(input, change) }
         case .count(var counter, let lockout, let lastCounted):
             // The lock-out (`debounce`) applies to the metrics' edges as well as to the count.
             if !input.metrics.isEmpty, input.lastMetricEdge.map({ event.timestamp - $0 >= lockout }) ?? true {
@@ -199,6 +205,13 @@ extension GatewayRuntime {
             if let total { publishTotal(input, total) }
             input.rate?.pulse(at: event.timestamp)
         }
+    }
+
+    /// A debounced change of a binary input: the edge metrics follow it, the filters shape
+    /// what is published from it.
+    private func debounced(_ input: InputChannel, _ change: LevelChange) {
+        feedMetrics(input, level: change.level, at: change.timestamp)
+        for published in input.filters.process(change) { publishLevel(input, published) }
     }
 
     private func feedMetrics(_ input: InputChannel, level: Bool, at timestamp: Timestamp) {
@@ -220,13 +233,15 @@ extension GatewayRuntime {
         input.lastEdge = input.lastEdge + .nanoseconds(1)
         let change = debouncer.edge(to: level, at: input.lastEdge)
         input.mode = .state(debouncer)
-        if let change { publishLevel(input, change) }
+        if let change { debounced(input, change) }
     }
 
     func armTimer(_ input: InputChannel) {
         var deadline: Timestamp?
         switch input.mode {
-        case .state(let debouncer): deadline = debouncer.deadline
+        case .state(let debouncer):
+            deadline = debouncer.deadline
+            if let due = input.filters.deadline, deadline.map({ due < $0 }) ?? true { deadline = due }
         case .count(let counter, _, _): deadline = counter.deadline
         }
         for metric in input.metrics {
@@ -244,7 +259,8 @@ extension GatewayRuntime {
         case .state(var debouncer):
             let change = debouncer.poll(now: now)
             input.mode = .state(debouncer)
-            if let change { publishLevel(input, change) }
+            if let change { debounced(input, change) }
+            for published in input.filters.poll(now: now) { publishLevel(input, published) }
         case .count(var counter, let lockout, let lastCounted):
             var totals: [PulseTotal] = []
             while let total = counter.poll(now: now) { totals.append(total) }

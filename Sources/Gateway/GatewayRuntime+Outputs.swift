@@ -24,9 +24,10 @@ final class OutputLine {
 }
 
 extension GatewayRuntime {
-    func startOutputs() throws(GatewayError) {
+    /// Starts `specs` (by default every output of the profile); a reload starts the ones it adds.
+    func startOutputs(_ specs: [OutputSpec]? = nil) throws(GatewayError) {
         let now = loop.now()
-        for spec in profile.outputs {
+        for spec in specs ?? profile.outputs {
             let (chip, offset) = try resolve(spec.gpio, id: spec.id)
             let config = LineConfig(offset: offset, direction: .output(initial: spec.initial), activeLow: spec.gpio.activeLow)
             let request: any GPIOLineRequest

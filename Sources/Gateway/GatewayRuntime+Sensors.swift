@@ -40,9 +40,11 @@ final class SensorChannels {
 }
 
 extension GatewayRuntime {
-    func startSensors() throws(GatewayError) {
+    /// Starts `specs` (by default every sensor of the profile) with a worker per bus; a
+    /// reload starts the ones it adds, then gives every bus one worker again.
+    func startSensors(_ specs: [SensorSpec]? = nil) throws(GatewayError) {
         var perBus: [Int: [I2CBusWorker.Sensor]] = [:]
-        for (index, spec) in profile.sensors.enumerated() {
+        for spec in specs ?? profile.sensors {
             guard let descriptor = SensorCatalog.driver(named: spec.driver) else {
                 throw GatewayError("sensor '\(spec.id)': unknown driver '\(spec.driver)'")
             }
@@ -62,10 +64,12 @@ extension GatewayRuntime {
             }
             sensors.append(SensorChannels(spec: spec, channels: channels, statusTopic: topics.sensorStatus(spec.id),
                                           combinedTopic: topics.state(spec.id)))
-            perBus[spec.bus, default: []].append(.init(index: index, id: spec.id, driver: descriptor.make(spec.options),
+            perBus[spec.bus, default: []].append(.init(index: sensors.count - 1, id: spec.id, driver: descriptor.make(spec.options),
                                                        address: spec.address, mux: spec.mux, interval: spec.interval,
                                                        offlineAfter: spec.offlineAfter))
         }
+        // The workers' indices are into the sensors as they are now: a reload reorders them.
+        let owners = sensors.map(LoopOwned.init)
         for (number, busSensors) in perBus.sorted(by: { $0.key < $1.key }) {
             let bus: any I2CBus
             do {
@@ -76,7 +80,7 @@ extension GatewayRuntime {
             }
             let worker = I2CBusWorker(bus: bus, sensors: busSensors, clock: SystemClock()) {
                 [unowned self] index, outcome in
-                loop.execute { self.sensorOutcome(index, outcome) }
+                loop.execute { self.sensorOutcome(of: owners[index].value, outcome) }
             }
             workers.append(worker)
         }

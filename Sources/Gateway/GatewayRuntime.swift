@@ -14,7 +14,8 @@ import SensorgateCore
 /// `@unchecked Sendable` only so that bus workers can hand results to the loop through
 /// ``EventLoop/execute(_:)``.
 final class GatewayRuntime: @unchecked Sendable {
-    let profile: Profile
+    /// The profile running now: replaced by ``reload(to:)``.
+    var profile: Profile
     let loop: EventLoop
     let logger: Logger
     let hardware: any GatewayHardware
@@ -38,8 +39,11 @@ final class GatewayRuntime: @unchecked Sendable {
     var pwmOutputs: [PWMOutput] = []
     var derived = DerivedChannels()
     var utcResyncTimer = DeadlineTimer()
-    /// Home Assistant discovery, when `mqtt.home_assistant.discovery` is on.
-    let homeAssistant: HomeAssistantAnnouncer?
+    /// Home Assistant discovery, when `mqtt.home_assistant.discovery` is on; rebuilt by a
+    /// reload, which is how entities the new profile no longer has are removed.
+    var homeAssistant: HomeAssistantAnnouncer?
+    let stateDirectory: String
+    let softwareVersion: String?
     /// Set when stopping begins: commands are no longer acted on or answered, so nothing
     /// about them can be published after `offline`.
     private(set) var shuttingDown = false
@@ -57,6 +61,8 @@ final class GatewayRuntime: @unchecked Sendable {
         self.loop = loop
         self.logger = logger
         self.hardware = hardware
+        self.stateDirectory = stateDirectory
+        self.softwareVersion = softwareVersion
         self.topics = TopicScheme(prefix: profile.mqtt.topicPrefix)
         self.homeAssistant = profile.mqtt.homeAssistant?.discovery == true
             ? HomeAssistantAnnouncer(profile: profile, topics: topics, stateDirectory: stateDirectory,

@@ -74,10 +74,12 @@ public final class GatewayService: Service, @unchecked Sendable {
         let runtime = self.runtime
         let supervision = self.supervision
         let logger = self.logger
-        GatewaySignals.handle(logger: logger) { [self] name in
+        GatewaySignals.handle(logger: logger, reload: { [self] in
+            loop.execute { [self] in reload() }
+        }, terminate: { [self] name in
             logger.info("received \(name): stopping")
             stop()
-        }
+        })
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -102,6 +104,32 @@ public final class GatewayService: Service, @unchecked Sendable {
         } onCancel: { [self] in
             stop()
         }
+    }
+
+    /// Loop thread: reads the profile again from its path and applies what changed
+    /// (``GatewayRuntime/reload(to:stateDirectoryFromCommandLine:)``), or logs why not and
+    /// goes on unchanged. One line says what the reload did; systemd gets it as the status.
+    private func reload() {
+        guard !runtime.shuttingDown else { return }
+        supervision.reloading()
+        let path = runtime.profile.path
+        let outcome: String
+        switch ProfileReader.read(path) {
+        case .failure(let problems):
+            logger.error("reload: \(path) is not valid (\(problems.count == 1 ? "1 error" : "\(problems.count) errors")); still running the profile loaded before")
+            for problem in problems { logger.error("\(problem)") }
+            outcome = "reload refused: \(path) is not valid: \(problems.first ?? "")"
+        case .success(let profile):
+            do {
+                let diff = try runtime.reload(to: profile, stateDirectoryFromCommandLine: options.stateDirectory != nil)
+                outcome = "reloaded: \(diff.summary)"
+                logger.notice("reloaded \(path): \(diff.summary)\(diff.mqttKeys.isEmpty ? "" : "; mqtt changes need a restart")")
+            } catch {
+                logger.error("reload: \(error); still running the profile loaded before")
+                outcome = "reload refused: \(error)"
+            }
+        }
+        supervision.reloaded(outcome)
     }
 
     /// Tells systemd, then stops the runtime and the loop; safe to call more than once.

@@ -10,9 +10,9 @@ import Logging
 ///
 /// Every signal that a person, a shell or systemd sends to end a process and that
 /// terminates by default ends the gateway gracefully (outputs safe, `offline`, exit 0):
-/// SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2. SIGHUP is reserved for reloading the
-/// profile; until that exists it is logged and ignored, so a closed terminal or a
-/// `systemctl reload` never leaves outputs in an unsafe state. SIGPIPE is ignored so a
+/// SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2. SIGHUP (`systemctl reload`) reloads the
+/// profile: a closed terminal therefore reloads too, which with an unchanged profile
+/// changes nothing, and never ends the gateway with outputs in an unsafe state. SIGPIPE is ignored so a
 /// write to a closed socket or stderr fails with EPIPE instead of killing the process.
 ///
 /// The handlers are installed by a constructor in `CLinux` before `main` (see there for
@@ -21,8 +21,10 @@ import Logging
 /// gateway can make one.
 enum GatewaySignals {
     /// Starts the thread that reads the signals; `terminate` runs once, on that thread,
-    /// for the first graceful signal. Later ones are logged only.
-    static func handle(logger: Logger, terminate: @escaping @Sendable (String) -> Void) {
+    /// for the first graceful signal. Later ones are logged only. `reload` runs on that
+    /// thread for each SIGHUP before the stop begins; after it, SIGHUP is logged only.
+    static func handle(logger: Logger, reload: @escaping @Sendable () -> Void,
+                       terminate: @escaping @Sendable (String) -> Void) {
         let fd = sensorgate_signal_fd()
         guard fd >= 0 else {
             logger.warning("signals: the handlers could not be installed; SIGTERM and SIGINT kill the gateway without a graceful stop")
@@ -41,7 +43,12 @@ enum GatewaySignals {
                 let number = Int32(byte)
                 let name = self.name(number)
                 if number == SIGHUP {
-                    logger.notice("received \(name): ignored (reserved for reloading the profile, which is not implemented yet)")
+                    if stopping {
+                        logger.notice("received \(name): not reloading, the gateway is stopping")
+                    } else {
+                        logger.info("received \(name): reloading the profile")
+                        reload()
+                    }
                 } else if stopping {
                     logger.notice("received \(name): already stopping")
                 } else {

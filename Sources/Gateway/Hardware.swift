@@ -1,5 +1,6 @@
 import GPIO
 import I2C
+import Profiles
 import SensorgateCore
 
 /// Where the gateway's drivers find their chips and buses: the kernel (``LinuxHardware``)
@@ -12,6 +13,14 @@ protocol GatewayHardware: AnyObject {
     /// Lets the outside world go (simulated signals); called after lines are requested.
     func start()
     func stop()
+    /// Before a reload applies `profile`: whatever the new components need that the
+    /// hardware does not have yet (the simulator's parts for added sensors).
+    func prepare(for profile: Profile) throws(GatewayError)
+}
+
+extension GatewayHardware {
+    /// The kernel's chips and buses are there or not: a reload finds out as it requests them.
+    func prepare(for profile: Profile) throws(GatewayError) {}
 }
 
 /// The kernel's interfaces: `/dev/gpiochipN` through libgpiod and `/dev/i2c-N` through libi2c.

@@ -4,7 +4,8 @@ import SensorgateCore
 
 /// What systemd sees of a running gateway: `READY=1` after the start, a `STATUS=` line
 /// every few seconds (the broker connection, messages published per minute, messages
-/// waiting), `WATCHDOG=1` from the event loop, and `STOPPING=1` when the stop begins.
+/// waiting), `WATCHDOG=1` from the event loop, `RELOADING=1` then `READY=1` with what the
+/// reload did around a reload, and `STOPPING=1` when the stop begins.
 ///
 /// The watchdog is fed by a timer on the event loop itself, not by a thread of its own:
 /// a loop that is stuck (a blocked handler, a livelock) stops feeding it, and systemd
@@ -24,6 +25,8 @@ final class ServiceSupervision: @unchecked Sendable {
     private var publishedAtLastStatus: UInt64 = 0
     private var lastStatus: Timestamp
     private var stopBegun = false
+    /// What the last reload did, shown with every later status.
+    private var lastReload: String?
 
     init(notifier: SystemdNotifier, loop: EventLoop, runtime: GatewayRuntime) {
         self.notifier = notifier
@@ -44,6 +47,20 @@ final class ServiceSupervision: @unchecked Sendable {
             // the loop is not a missed deadline.
             feedWatchdog(every: Interval(nanoseconds: max(interval.nanoseconds / 2, 1_000_000)))
         }
+    }
+
+    /// Call when a reload begins.
+    func reloading() {
+        guard notifier.isActive, !stopBegun else { return }
+        notifier.reloading()
+    }
+
+    /// Call when a reload ended: `outcome` (`reloaded: ...` or why it was refused) stays the
+    /// status until the next refresh, which adds it to the connection's line.
+    func reloaded(_ outcome: String) {
+        lastReload = outcome
+        guard notifier.isActive, !stopBegun else { return }
+        notifier.reloaded(status: outcome)
     }
 
     /// Call when the stop begins; the watchdog is still fed while the gateway flushes.
@@ -87,6 +104,7 @@ final class ServiceSupervision: @unchecked Sendable {
         case .disconnecting, .stopped: connection = "disconnected from \(mqtt.brokerDescription)"
         }
         let rate = perMinute.map { "\(Int($0.rounded())) messages/min" } ?? "\(mqtt.statistics.published) messages published"
-        return "\(connection); \(rate); \(runtime.publisher.backlog) waiting"
+        let reload = lastReload.map { "; \($0)" } ?? ""
+        return "\(connection); \(rate); \(runtime.publisher.backlog) waiting\(reload)"
     }
 }

@@ -12,7 +12,8 @@ final class SimulatedHardware: GatewayHardware {
 
     /// Keyed by selector, so `0`, `gpiochip0` and `/dev/gpiochip0` find one chip.
     private var chips: [GPIOChipSelector: SimulatedGPIOChip] = [:]
-    private var buses: [Int: SimulatedI2CBus] = [:]
+    /// Extended by a reload (`SimulatedHardware+Reload.swift`).
+    var buses: [Int: SimulatedI2CBus] = [:]
     private let player: SignalPlayer
 
     init(profile: Profile, clock: any MonotonicClock = SystemClock()) throws(GatewayError) {

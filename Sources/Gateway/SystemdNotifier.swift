@@ -8,7 +8,7 @@ import Logging
 import SensorgateCore
 
 /// The gateway's messages to systemd under `Type=notify` (sd_notify(3)): `READY=1`,
-/// `STATUS=…`, `WATCHDOG=1`, `STOPPING=1`.
+/// `STATUS=…`, `WATCHDOG=1`, `RELOADING=1`, `STOPPING=1`.
 ///
 /// Outside a service manager (no `$NOTIFY_SOCKET`) nothing is sent, so the same binary
 /// runs from a shell, a container or a test. A message systemd does not receive is not a
@@ -38,6 +38,16 @@ final class SystemdNotifier {
     func ready(status: String) { send("READY=1\nSTATUS=" + Self.statusLine(status)) }
     func status(_ text: String) { send("STATUS=" + Self.statusLine(text)) }
     func watchdog() { send("WATCHDOG=1") }
+    /// A reload begins: `MONOTONIC_USEC` is the CLOCK_MONOTONIC time of the message, which
+    /// systemd 253 and later want with `RELOADING=1` (`Type=notify-reload`) and older ones ignore.
+    func reloading() {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let microseconds = UInt64(now.tv_sec) &* 1_000_000 &+ UInt64(now.tv_nsec / 1_000)
+        send("RELOADING=1\nMONOTONIC_USEC=\(microseconds)")
+    }
+    /// A reload is done, applied or refused (`status` says which): running again.
+    func reloaded(status: String) { send("READY=1\nSTATUS=" + Self.statusLine(status)) }
     func stopping(status: String) { send("STOPPING=1\nSTATUS=" + Self.statusLine(status)) }
 
     private func send(_ fields: String) {

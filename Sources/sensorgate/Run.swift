@@ -6,7 +6,18 @@ import ServiceLifecycle
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the gateway until SIGTERM, SIGINT, SIGQUIT, SIGUSR1 or SIGUSR2, then set outputs safe, flush, publish offline and exit 0; SIGHUP is ignored.")
+        abstract: "Run the gateway until SIGTERM, SIGINT, SIGQUIT, SIGUSR1 or SIGUSR2, then set outputs safe, flush, publish offline and exit 0; SIGHUP reloads the profile.",
+        discussion: """
+            Reloading (SIGHUP, `systemctl reload sensorgate`): the profile is read again from the same \
+            path. An invalid one is refused with the errors `sensorgate validate` prints, and the gateway \
+            goes on unchanged. A valid one is applied by id: unchanged inputs, sensors and outputs keep \
+            their lines, counters, windows and output levels; added ones start; removed ones stop and \
+            their retained topics are cleared; changed ones start again (losing their state). seq goes on \
+            without a gap and nothing waiting to be sent is lost. A restart is needed for gateway.id, \
+            gateway.state_dir, gateway.board, expanders, PWM outputs and inputs or outputs on an expander \
+            (the reload is refused), and for the mqtt section (the reload applies the rest and keeps the \
+            running mqtt settings).
+            """)
 
     @Option(name: .long, help: ArgumentHelp("The device profile (YAML or JSON).", valueName: "FILE"))
     var profile: String = Sensorgate.defaultProfilePath

@@ -1,3 +1,4 @@
+import Pipeline
 import SensorgateCore
 
 /// Where a GPIO line is: a chip selector and a line selector, as written in the profile.
@@ -57,10 +58,13 @@ public struct InputSpec: Sendable, Equatable {
     public var retain: Bool?
     /// `frequency:`, `pulse_width:`, `duty_cycle:`: edge metrics, each on `<prefix>/<id>/<metric>`.
     public var metrics: [EdgeMetricSpec]
+    /// `filters:` (binary inputs only): names from ``BinaryFilterCatalog`` with their
+    /// settings, run in list order on the debounced level; none by default.
+    public var filters: [BinaryFilterSpec]
 
     public init(id: String, gpio: GPIOLineSpec, debounce: Interval = .milliseconds(20), count: PulseCountSpec? = nil,
                 payloadOn: String? = nil, payloadOff: String? = nil, qos: QoS? = nil, retain: Bool? = nil,
-                metrics: [EdgeMetricSpec] = []) {
+                metrics: [EdgeMetricSpec] = [], filters: [BinaryFilterSpec] = []) {
         self.id = id
         self.gpio = gpio
         self.debounce = debounce
@@ -70,8 +74,13 @@ public struct InputSpec: Sendable, Equatable {
         self.qos = qos
         self.retain = retain
         self.metrics = metrics
+        self.filters = filters
     }
 }
+
+/// One step of an input's `filters:`: a name from ``BinaryFilterCatalog`` and its
+/// settings, decoded against that filter's own declaration.
+public typealias BinaryFilterSpec = FilterConfiguration
 
 /// One edge metric of an input, measured per period from kernel timestamps:
 /// `frequency: { every: 10s }`, `pulse_width: { every: 10s, stats: [mean, max] }`,

@@ -39,13 +39,13 @@ extension ProfileDecoder {
             return nil
         }
         let field = Field(node: pair.value, path: KeyPath.child(item.path, pair.key))
-        return decodeSettings(field, entry: entry).map { FilterSpec(entry.name, $0) }
+        return decodeSettings(field, name: entry.name, syntax: entry.syntax).map { FilterSpec(entry.name, $0) }
     }
 
     /// The settings of one filter: a mapping of its parameters, or a bare value for its
-    /// shorthand parameter. Defaults are filled in; nil if anything was wrong.
-    private func decodeSettings(_ field: Field, entry: FilterCatalogEntry) -> FilterSettings? {
-        let syntax = entry.syntax
+    /// shorthand parameter. Defaults are filled in; nil if anything was wrong. The binary
+    /// filters of an input are written the same way.
+    func decodeSettings(_ field: Field, name: String, syntax: FilterSyntax) -> FilterSettings? {
         var settings = FilterSettings()
         var located: [String: Field] = [:]
         var isMapping = false
@@ -58,7 +58,7 @@ extension ProfileDecoder {
                 guard let value = mapping.optional(parameter.name) else {
                     if parameter.isRequired {
                         validator.report(at: field.location, field.path,
-                                         "missing required key '\(parameter.name)' of filter \(entry.name) (\(syntax.example))")
+                                         "missing required key '\(parameter.name)' of filter \(name) (\(syntax.example))")
                         failed = true
                     }
                     continue
@@ -73,7 +73,7 @@ extension ProfileDecoder {
             settings[shorthand] = decoded
             if let missing = syntax.parameters.first(where: { $0.isRequired && $0.name != shorthand }) {
                 validator.report(at: field.location, field.path,
-                                 "missing required key '\(missing.name)' of filter \(entry.name) (\(syntax.example))")
+                                 "missing required key '\(missing.name)' of filter \(name) (\(syntax.example))")
                 return nil
             }
         }

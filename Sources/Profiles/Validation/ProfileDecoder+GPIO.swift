@@ -2,7 +2,7 @@ import SensorgateCore
 
 extension ProfileDecoder {
     static let inputKeys = ["id", "gpio", "debounce", "count", "payload", "qos", "retain",
-                            "frequency", "pulse_width", "duty_cycle"]
+                            "frequency", "pulse_width", "duty_cycle", "filters"]
     static let inputGPIOKeys = ["chip", "expander", "line", "bias", "active_low", "edge", "kernel_debounce"]
     static let outputKeys = ["id", "gpio", "initial", "safe", "payload"]
     static let outputGPIOKeys = ["chip", "expander", "line", "active_low"]
@@ -52,9 +52,19 @@ extension ProfileDecoder {
             }
             metrics.append(metric)
         }
+        var filters: [BinaryFilterSpec] = []
+        if let field = entry.optional("filters") {
+            if entry.contains("count") {
+                validator.report(at: field.location, field.path,
+                                 "binary filters shape a published level; a pulse counter publishes counts: remove filters or count")
+            } else if let decoded = decodeBinaryFilters(field) {
+                filters = decoded
+            }
+        }
         guard let id, let gpio else { return nil }
         return InputSpec(id: id, gpio: gpio, debounce: debounce ?? Self.defaultDebounce, count: count,
-                         payloadOn: payload?.on, payloadOff: payload?.off, qos: qos, retain: retain, metrics: metrics)
+                         payloadOn: payload?.on, payloadOff: payload?.off, qos: qos, retain: retain, metrics: metrics,
+                         filters: filters)
     }
 
     /// `frequency: { every: 10s }`, `pulse_width: { every: 10s, stats: [...] }`, `duty_cycle: { every: 10s }`.

@@ -1,0 +1,327 @@
+import Logging
+import Profiles
+import SensorCatalog
+import SensorgateCore
+
+/// A reload (SIGHUP, `systemctl reload`): the profile read again is applied by component
+/// id, touching only what changed (``ProfileDiff``).
+///
+/// Unchanged inputs, sensors and outputs keep their objects: line requests, debouncers,
+/// counters, windows, health and output levels go on as if nothing happened, and the bus
+/// worker of a bus whose sensors did not change keeps polling. Removed ones stop, and
+/// their retained topics are cleared (an empty retained message). Changed ones stop and
+/// start again from the new spec, so they lose their state (a sensor its windows, an
+/// input its count). `seq`, the outbox and the MQTT client's buffer are the same objects
+/// before and after, so numbering has no gap and nothing waiting is dropped.
+///
+/// Two phases: first everything the new components need is checked without touching a
+/// running one (the simulator's parts, each new line free, each new bus there); only then
+/// are the old ones stopped and the new ones started. A failure in the second phase (a
+/// line lost to another consumer in between) starts the previous components again.
+extension GatewayRuntime {
+    /// Applies `loaded`; throws, leaving the gateway as it was, when it needs a restart or
+    /// its hardware is not there. Returns what changed.
+    func reload(to loaded: Profile, stateDirectoryFromCommandLine: Bool) throws(GatewayError) -> ProfileDiff {
+        guard !shuttingDown else { throw GatewayError("the gateway is stopping") }
+        let diff = ProfileDiff(old: profile, new: loaded, stateDirectoryFromCommandLine: stateDirectoryFromCommandLine)
+        if !diff.refusals.isEmpty {
+            throw GatewayError("\(diff.refusals.joined(separator: "; ")): that needs a restart (systemctl restart sensorgate)")
+        }
+        var next = loaded
+        if !diff.mqttKeys.isEmpty {
+            // The client, its credentials, the outbox and the defaults published with are
+            // set up once: the running ones stay until a restart.
+            next.mqtt = profile.mqtt
+            logger.warning("reload: mqtt \(diff.mqttKeys.joined(separator: ", ")) changed: the mqtt section needs a restart (systemctl restart sensorgate); the running connection and settings are kept")
+        }
+        try checkHardware(for: next, diff)
+
+        let previous = profile
+        let leaving = stop(diff, next: next)
+        profile = next
+        do {
+            try start(diff)
+        } catch {
+            logger.error("reload: \(error); starting the previous inputs, sensors and outputs again")
+            undoStart(diff)
+            profile = previous
+            do {
+                try restart(leaving, previous: previous)
+            } catch {
+                logger.critical("reload: cannot start the previous components again: \(error)")
+            }
+            throw error
+        }
+        clearRetained(leaving)
+        if !outputs.isEmpty, previous.outputs.isEmpty, previous.pwmOutputs.isEmpty {
+            mqtt.subscribe(topics.commandFilter, qos: 1)
+        }
+        reannounceHomeAssistant(diff)
+        logDetails(diff)
+        return diff
+    }
+
+    // MARK: Phase one: nothing is touched
+
+    /// Every line the new components take is free (or held by a component this reload
+    /// stops), and every bus a started sensor is on opens.
+    private func checkHardware(for next: Profile, _ diff: ProfileDiff) throws(GatewayError) {
+        try hardware.prepare(for: next)
+        var released = Set<String>()
+        for input in inputs where diff.inputs.stopping.contains(input.spec.id) {
+            if let key = try? lineKey(input.spec.gpio, id: input.spec.id) { released.insert(key) }
+        }
+        for output in outputs where diff.outputs.stopping.contains(output.spec.id) {
+            if let key = try? lineKey(output.spec.gpio, id: output.spec.id) { released.insert(key) }
+        }
+        let lines = next.inputs.filter { diff.inputs.starting.contains($0.id) }.map { ("input", $0.id, $0.gpio) }
+            + next.outputs.filter { diff.outputs.starting.contains($0.id) }.map { ("output", $0.id, $0.gpio) }
+        for (kind, id, gpio) in lines {
+            let (chip, offset) = try resolve(gpio, id: id)
+            if released.contains(Self.lineKey(chip, offset)) { continue }
+            let info: GPIOLineInfo
+            do {
+                info = try chip.lineInfo(offset: offset)
+            } catch {
+                throw GatewayError("\(kind) '\(id)': cannot read \(chip.name) line \(offset): \(error)")
+            }
+            if info.used {
+                throw GatewayError("\(kind) '\(id)': \(chip.name) line \(offset) is held by \(info.consumer.map { "'\($0)'" } ?? "another consumer")")
+            }
+        }
+        for spec in next.sensors where diff.sensors.starting.contains(spec.id) {
+            guard SensorCatalog.driver(named: spec.driver) != nil else {
+                throw GatewayError("sensor '\(spec.id)': unknown driver '\(spec.driver)'")
+            }
+            do {
+                _ = try hardware.bus(spec.bus)
+            } catch {
+                throw GatewayError("sensor '\(spec.id)': \(error)")
+            }
+        }
+    }
+
+    private func lineKey(_ gpio: GPIOLineSpec, id: String) throws(GatewayError) -> String {
+        let (chip, offset) = try resolve(gpio, id: id)
+        return Self.lineKey(chip, offset)
+    }
+
+    private static func lineKey(_ chip: any GPIOChip, _ offset: UInt32) -> String { "\(chip.path):\(offset)" }
+
+    // MARK: Phase two
+
+    /// What a reload stopped: the objects, for their retained topics or to start them again.
+    struct Leaving {
+        var inputs: [InputChannel] = []
+        var outputs: [OutputLine] = []
+        var sensors: [SensorChannels] = []
+        var workerBuses: Set<Int> = []
+    }
+
+    /// Stops the removed and changed components: timers off, lines released, a removed
+    /// output to its safe value first; the bus workers of every bus a sensor leaves or
+    /// joins stop (each bus has one worker, so a poll never races another on the bus).
+    private func stop(_ diff: ProfileDiff, next: Profile) -> Leaving {
+        var leaving = Leaving()
+        leaving.inputs = inputs.filter { diff.inputs.stopping.contains($0.spec.id) }
+        for input in leaving.inputs {
+            input.timer.arm(nil, on: loop) {}
+            input.release(loop: loop)
+        }
+        inputs.removeAll { diff.inputs.stopping.contains($0.spec.id) }
+
+        leaving.outputs = outputs.filter { diff.outputs.stopping.contains($0.spec.id) }
+        for output in leaving.outputs {
+            output.pulseTimer.arm(nil, on: loop) {}
+            output.pulseReturn = nil
+            if diff.outputs.removed.contains(output.spec.id), output.value != output.spec.safe {
+                do {
+                    try output.request.setValue(output.spec.safe, offset: output.offset)
+                    output.value = output.spec.safe
+                } catch {
+                    logger.error("output '\(output.spec.id)': cannot set its safe value: \(error)")
+                }
+            }
+            output.request.release()
+        }
+        outputs.removeAll { diff.outputs.stopping.contains($0.spec.id) }
+
+        leaving.sensors = sensors.filter { diff.sensors.stopping.contains($0.spec.id) }
+        for sensor in leaving.sensors { sensor.timer.arm(nil, on: loop) {} }
+        sensors.removeAll { diff.sensors.stopping.contains($0.spec.id) }
+        leaving.workerBuses = Set(leaving.sensors.map(\.spec.bus))
+            .union(next.sensors.filter { diff.sensors.starting.contains($0.id) }.map(\.bus))
+        stopWorkers(on: leaving.workerBuses)
+        return leaving
+    }
+
+    /// Starts the added and changed components, in the new profile's order.
+    private func start(_ diff: ProfileDiff) throws(GatewayError) {
+        try startOutputs(profile.outputs.filter { diff.outputs.starting.contains($0.id) })
+        try startInputs(profile.inputs.filter { diff.inputs.starting.contains($0.id) })
+        let startingSensors = profile.sensors.filter { diff.sensors.starting.contains($0.id) }
+        // A new bus opens, or the reload fails here; the workers it makes are dropped
+        // unstarted: below, every bus whose sensors changed gets one worker for all of them.
+        let running = workers
+        do {
+            try startSensors(startingSensors)
+        } catch {
+            workers = running
+            throw error
+        }
+        workers = running
+        try startWorkers(on: workerBusesToRestart)
+        order()
+    }
+
+    /// Buses with sensors whose worker was stopped and not started again.
+    private var workerBusesToRestart: Set<Int> {
+        let served = Set(workers.map { $0.bus.number })
+        return Set(sensors.map(\.spec.bus)).subtracting(served)
+    }
+
+    /// Inputs, sensors and outputs in the profile's order (statistics and logs list them so).
+    private func order() {
+        func position(_ ids: [String]) -> [String: Int] {
+            Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        let inputOrder = position(profile.inputs.map(\.id))
+        inputs.sort { (inputOrder[$0.spec.id] ?? 0) < (inputOrder[$1.spec.id] ?? 0) }
+        let outputOrder = position(profile.outputs.map(\.id))
+        outputs.sort { (outputOrder[$0.spec.id] ?? 0) < (outputOrder[$1.spec.id] ?? 0) }
+        let sensorOrder = position(profile.sensors.map(\.id))
+        sensors.sort { (sensorOrder[$0.spec.id] ?? 0) < (sensorOrder[$1.spec.id] ?? 0) }
+    }
+
+    /// After a failed start: what it started goes again.
+    private func undoStart(_ diff: ProfileDiff) {
+        for input in inputs where diff.inputs.starting.contains(input.spec.id) {
+            input.timer.arm(nil, on: loop) {}
+            input.release(loop: loop)
+        }
+        inputs.removeAll { diff.inputs.starting.contains($0.spec.id) }
+        for output in outputs where diff.outputs.starting.contains(output.spec.id) { output.request.release() }
+        outputs.removeAll { diff.outputs.starting.contains($0.spec.id) }
+        for sensor in sensors where diff.sensors.starting.contains(sensor.spec.id) { sensor.timer.arm(nil, on: loop) {} }
+        sensors.removeAll { diff.sensors.starting.contains($0.spec.id) }
+        stopWorkers(on: Set(profile.sensors.filter { diff.sensors.starting.contains($0.id) }.map(\.bus)))
+    }
+
+    /// After a failed start: the components the reload stopped start again from their
+    /// previous specs (an output at the level it had).
+    private func restart(_ leaving: Leaving, previous: Profile) throws(GatewayError) {
+        try startOutputs(leaving.outputs.map(\.spec))
+        for old in leaving.outputs {
+            guard let output = outputs.first(where: { $0.spec.id == old.spec.id }), output.value != old.value else { continue }
+            do {
+                try output.request.setValue(old.value, offset: output.offset)
+                output.value = old.value
+            } catch {
+                logger.error("output '\(old.spec.id)': cannot set its level back: \(error)")
+            }
+        }
+        try startInputs(leaving.inputs.map(\.spec))
+        sensors += leaving.sensors
+        for sensor in leaving.sensors { sensor.timer.arm(nil, on: loop) {} }
+        try startWorkers(on: workerBusesToRestart)
+        order()
+    }
+
+    private func stopWorkers(on buses: Set<Int>) {
+        for worker in workers where buses.contains(worker.bus.number) { worker.stop() }
+        workers.removeAll { buses.contains($0.bus.number) }
+    }
+
+    /// One worker per bus in `buses` for every sensor on it now.
+    private func startWorkers(on buses: Set<Int>) throws(GatewayError) {
+        let owners = sensors.map(LoopOwned.init)
+        for number in buses.sorted() {
+            var busSensors: [I2CBusWorker.Sensor] = []
+            for (index, sensor) in sensors.enumerated() where sensor.spec.bus == number {
+                let spec = sensor.spec
+                guard let descriptor = SensorCatalog.driver(named: spec.driver) else {
+                    throw GatewayError("sensor '\(spec.id)': unknown driver '\(spec.driver)'")
+                }
+                busSensors.append(.init(index: index, id: spec.id, driver: descriptor.make(spec.options),
+                                        address: spec.address, mux: spec.mux, interval: spec.interval,
+                                        offlineAfter: spec.offlineAfter))
+            }
+            guard !busSensors.isEmpty else { continue }
+            let bus: any I2CBus
+            do {
+                bus = try hardware.bus(number)
+            } catch {
+                throw GatewayError("sensor \(busSensors.map { "'\($0.id)'" }.joined(separator: ", ")): \(error)")
+            }
+            let worker = I2CBusWorker(bus: bus, sensors: busSensors, clock: SystemClock()) { [unowned self] index, outcome in
+                loop.execute { self.sensorOutcome(of: owners[index].value, outcome) }
+            }
+            workers.append(worker)
+            worker.start()
+        }
+    }
+
+    /// A worker's outcome for `sensor`, wherever it is in ``sensors`` now; dropped for a
+    /// sensor a reload stopped (its poll was under way when the worker was stopped).
+    func sensorOutcome(of sensor: SensorChannels, _ outcome: I2CBusWorker.Outcome) {
+        guard let index = sensors.firstIndex(where: { $0 === sensor }) else { return }
+        sensorOutcome(index, outcome)
+    }
+
+    // MARK: Topics and announcements
+
+    /// Empties the retained topics of what stopped that the running components do not publish on.
+    private func clearRetained(_ leaving: Leaving) {
+        var kept = Set<String>()
+        for input in inputs { kept.formUnion(retainedTopics(input)) }
+        for output in outputs { kept.insert(output.topic) }
+        for sensor in sensors { kept.formUnion(retainedTopics(sensor)) }
+        var cleared = Set<String>()
+        for input in leaving.inputs { cleared.formUnion(retainedTopics(input)) }
+        for output in leaving.outputs { cleared.insert(output.topic) }
+        for sensor in leaving.sensors { cleared.formUnion(retainedTopics(sensor)) }
+        for topic in cleared.subtracting(kept).sorted() {
+            logger.debug("reload: clearing the retained \(topic)")
+            publish(topic: topic, payload: [], qos: 1, retain: true)
+        }
+    }
+
+    private func retainedTopics(_ input: InputChannel) -> Set<String> {
+        guard input.spec.retain ?? profile.mqtt.retain else { return [] }
+        var topics: Set<String> = [input.topic]
+        for metric in input.metrics { topics.insert(metric.topic) }
+        if input.spec.count?.rate != nil { topics.insert(self.topics.metric(input.spec.id, "rate")) }
+        return topics
+    }
+
+    private func retainedTopics(_ sensor: SensorChannels) -> Set<String> {
+        // Availability is always retained.
+        var topics: Set<String> = [sensor.statusTopic]
+        guard sensor.spec.retain ?? profile.mqtt.retain else { return topics }
+        if sensor.spec.publish.combined { topics.insert(sensor.combinedTopic) }
+        for channel in sensor.channels {
+            if sensor.spec.publish.perChannel { topics.insert(channel.stateTopic) }
+            topics.formUnion(channel.windowTopics.values)
+        }
+        return topics
+    }
+
+    /// A new announcer works out what the running one announced and this profile no longer
+    /// has (see ``HomeAssistantAnnouncer``): announcing on a live connection removes it.
+    private func reannounceHomeAssistant(_ diff: ProfileDiff) {
+        guard homeAssistant != nil, !(diff.inputs.isEmpty && diff.sensors.isEmpty && diff.outputs.isEmpty) else { return }
+        homeAssistant = HomeAssistantAnnouncer(profile: profile, topics: topics, stateDirectory: stateDirectory,
+                                               softwareVersion: softwareVersion, logger: logger)
+        if mqtt.state == .connected { announceHomeAssistant(reason: "after a reload") }
+    }
+
+    private func logDetails(_ diff: ProfileDiff) {
+        guard logger.logLevel <= .debug else { return }
+        for (kind, changes) in [("input", diff.inputs), ("sensor", diff.sensors), ("output", diff.outputs)] {
+            for id in changes.added { logger.debug("reload: \(kind) '\(id)' added") }
+            for id in changes.removed { logger.debug("reload: \(kind) '\(id)' removed") }
+            for id in changes.changed { logger.debug("reload: \(kind) '\(id)' changed: stopped and started again") }
+            for id in changes.unchanged { logger.debug("reload: \(kind) '\(id)' unchanged") }
+        }
+    }
+}

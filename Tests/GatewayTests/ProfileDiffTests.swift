@@ -1,0 +1,119 @@
+import Profiles
+import Testing
+
+@testable import Gateway
+
+/// What a reload would change, worked out from two profiles as `validate` reads them.
+@Suite("Profile diff (unit)")
+struct ProfileDiffTests {
+    func profile(_ body: String, id: String = "diff", stateDirectory: String = "/tmp/state") throws -> Profile {
+        let text = """
+            gateway: { id: \(id), state_dir: \(stateDirectory) }
+            mqtt: { broker: "mqtt://127.0.0.1:1883" }
+            \(body)
+            """
+        return try ProfileLoader.load(text: text, path: "diff.yaml")
+    }
+
+    let base = """
+        inputs:
+          - { id: door, gpio: { line: 17 }, debounce: 20ms }
+          - { id: rain, gpio: { line: 27 }, count: { every: 10s } }
+        sensors:
+          - { id: keep, driver: bme280, i2c: { bus: 1, address: 0x76 }, interval: 1s }
+          - { id: gone, driver: bme280, i2c: { bus: 1, address: 0x77 }, interval: 1s }
+          - { id: tuned, driver: sht3x, i2c: { bus: 1 }, interval: 1s }
+        outputs:
+          - { id: fan, gpio: { line: 22 } }
+        """
+
+    @Test("added, removed, changed and unchanged by id; a window is part of its sensor")
+    func classifiesByID() throws {
+        let old = try profile(base)
+        let new = try profile("""
+            inputs:
+              - { id: door, gpio: { line: 17 }, debounce: 20ms }
+              - { id: rain, gpio: { line: 27 }, count: { every: 10s } }
+            sensors:
+              - { id: fresh, driver: lm75, i2c: { bus: 1 }, interval: 1s }
+              - { id: keep, driver: bme280, i2c: { bus: 1, address: 0x76 }, interval: 1s }
+              - { id: tuned, driver: sht3x, i2c: { bus: 1 }, interval: 1s, channels: { temperature: { windows: [ { name: 1m, every: 1m, stats: [mean] } ] } } }
+            outputs:
+              - { id: fan, gpio: { line: 22 } }
+            """)
+        let diff = ProfileDiff(old: old, new: new)
+        #expect(diff.sensors.added == ["fresh"])
+        #expect(diff.sensors.removed == ["gone"])
+        #expect(diff.sensors.changed == ["tuned"])
+        #expect(diff.sensors.unchanged == ["keep"])
+        #expect(diff.inputs.unchanged == ["door", "rain"] && diff.inputs.isEmpty)
+        #expect(diff.outputs.unchanged == ["fan"])
+        #expect(diff.refusals.isEmpty && diff.mqttKeys.isEmpty)
+        #expect(diff.summary == "inputs: 2 unchanged; sensors: 1 added, 1 removed, 1 changed, 1 unchanged; outputs: 1 unchanged")
+    }
+
+    @Test("the same profile changes nothing")
+    func sameProfile() throws {
+        let diff = ProfileDiff(old: try profile(base), new: try profile(base))
+        #expect(diff.isEmpty)
+        #expect(diff.summary == "inputs: 2 unchanged; sensors: 3 unchanged; outputs: 1 unchanged")
+    }
+
+    @Test("gateway.id and state_dir need a restart; a state_dir given on the command line wins")
+    func refusals() throws {
+        let old = try profile(base)
+        #expect(ProfileDiff(old: old, new: try profile(base, id: "other")).refusals.first?.contains("gateway.id") == true)
+        let moved = try profile(base, stateDirectory: "/tmp/elsewhere")
+        #expect(ProfileDiff(old: old, new: moved).refusals.first?.contains("gateway.state_dir") == true)
+        #expect(ProfileDiff(old: old, new: moved, stateDirectoryFromCommandLine: true).refusals.isEmpty)
+    }
+
+    @Test("derived channels: a changed derived section, or a change to a sensor one reads, needs a restart")
+    func derived() throws {
+        let derived = """
+
+            derived:
+              - { id: dew, dew_point: { temperature: keep.temperature, humidity: keep.humidity } }
+            """
+        let old = try profile(base + derived)
+        #expect(ProfileDiff(old: old, new: try profile(base + derived)).refusals.isEmpty)
+        let other = try profile(base + derived.replacingOccurrences(of: "dew_point", with: "absolute_humidity"))
+        #expect(ProfileDiff(old: old, new: other).refusals.contains { $0.contains("derived channels changed") })
+        let retuned = try profile(base.replacingOccurrences(of: "address: 0x76 }, interval: 1s", with: "address: 0x76 }, interval: 2s") + derived)
+        #expect(ProfileDiff(old: old, new: retuned).refusals.contains { $0.contains("sensors that derived channels read changed ('keep')") })
+        // A sensor no derived channel reads still reloads.
+        let slower = ProfileDiff(old: old, new: try profile(base.replacingOccurrences(of: "address: 0x77 }, interval: 1s",
+                                                                                    with: "address: 0x77 }, interval: 5s") + derived))
+        #expect(slower.sensors.changed == ["gone"])
+        #expect(slower.refusals.isEmpty, "\(slower.refusals)")
+    }
+
+    @Test("a changed mqtt section is named key by key")
+    func mqttKeys() throws {
+        let old = try profile(base)
+        var new = old
+        new.mqtt.qos = .atMostOnce
+        new.mqtt.keepalive = .seconds(5)
+        #expect(ProfileDiff(old: old, new: new).mqttKeys == ["qos", "keepalive"])
+    }
+
+    @Test("a line on an expander, an expander or a PWM output changed: a restart")
+    func expanders() throws {
+        let old = try profile("""
+            expanders:
+              - { id: x, driver: mcp23017, i2c: { bus: 1, address: 0x20 } }
+            inputs:
+              - { id: a, gpio: { expander: x, line: 0 } }
+            """)
+        let new = try profile("""
+            expanders:
+              - { id: x, driver: mcp23017, i2c: { bus: 1, address: 0x20 } }
+            inputs:
+              - { id: a, gpio: { expander: x, line: 0 } }
+              - { id: b, gpio: { expander: x, line: 1 } }
+            """)
+        let diff = ProfileDiff(old: old, new: new)
+        #expect(diff.refusals == ["inputs or outputs on an expander changed ('b')"])
+        #expect(ProfileDiff(old: old, new: old).refusals.isEmpty)
+    }
+}
