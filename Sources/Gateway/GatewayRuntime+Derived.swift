@@ -60,15 +60,14 @@ extension GatewayRuntime {
                 derived.links[reference.sensor, default: []].append(
                     .init(channel: channelIndex, derived: derivedIndex, operand: operandIndex))
             }
-            let windows = spec.windows.map {
-                TumblingWindow(name: $0.name, every: $0.every, statistics: $0.stats, utcOffset: utc.offsetNanoseconds)
-            }
+            let windows = ChannelWindows(spec.windows, utcOffset: utc.offsetNanoseconds)
             var windowTopics: [String: String] = [:]
             for window in spec.windows { windowTopics[window.name] = topics.channel(spec.id, window.name) }
             derived.channels.append(DerivedChannels.Channel(
                 spec: spec,
                 computation: DerivedComputation(formula: spec.formula, operands: DerivedOperands(maxAges: maxAges)),
-                chain: ChannelChain(filters: spec.filters.compactMap(FilterCatalog.make), windows: windows),
+                chain: ChannelChain(filters: spec.filters.compactMap(FilterCatalog.make), windows: windows.tumbling,
+                                    otherWindows: windows.others),
                 descriptor: ChannelDescriptor(name: spec.id, unit: spec.unit ?? "", deviceClass: spec.formula.deviceClass,
                                               decimals: spec.formula.decimals),
                 stateTopic: topics.state(spec.id), windowTopics: windowTopics))
@@ -162,7 +161,7 @@ extension GatewayRuntime {
         guard let topic = channel.windowTopics[summary.name], let seq = sequence.next() else { return }
         var summary = summary
         summary.statistics = summary.statistics.map { statistic, value in
-            (statistic, statistic == .count ? value : channel.descriptor.rounded(value))
+            (statistic, statistic == .count || statistic == .rate ? value : channel.descriptor.rounded(value))
         }
         let payload = encoder.window(summary, unit: channel.spec.unit, utcOffset: utc.offsetNanoseconds, seq: seq)
         publish(topic: topic, payload: payload, qos: Int32(profile.mqtt.qos.rawValue), retain: profile.mqtt.retain)

@@ -51,16 +51,15 @@ extension GatewayRuntime {
             // Channels in the driver's order: read() returns one value per descriptor channel.
             let channels = descriptor.channels(for: spec.options).map { channel -> SensorChannels.Channel in
                 let configured = spec.channels.first { $0.name == channel.name } ?? ChannelSpec(name: channel.name)
-                let windows = configured.windows.map {
-                    TumblingWindow(name: $0.name, every: $0.every, statistics: $0.stats, utcOffset: utc.offsetNanoseconds)
-                }
+                let windows = ChannelWindows(configured.windows, utcOffset: utc.offsetNanoseconds)
                 var windowTopics: [String: String] = [:]
                 for window in configured.windows {
                     windowTopics[window.name] = topics.window(spec.id, channel.name, window.name)
                 }
                 return SensorChannels.Channel(
                     name: channel.name, unit: channel.unit, descriptor: channel, enabled: configured.enabled,
-                    chain: ChannelChain(filters: configured.filters.compactMap(FilterCatalog.make), windows: windows),
+                    chain: ChannelChain(filters: configured.filters.compactMap(FilterCatalog.make), windows: windows.tumbling,
+                                        otherWindows: windows.others),
                     stateTopic: topics.channel(spec.id, channel.name), windowTopics: windowTopics)
             }
             sensors.append(SensorChannels(spec: spec, channels: channels, statusTopic: topics.sensorStatus(spec.id),
@@ -215,7 +214,9 @@ extension GatewayRuntime {
         guard let topic = channel.windowTopics[summary.name] else { return }
         var summary = summary
         summary.statistics = summary.statistics.map { statistic, value in
-            (statistic, statistic == .count ? value : channel.descriptor.rounded(value))
+            // A count is whole, and a rate per second is far smaller than the channel's values:
+            // rounded to their decimals a slow change would read 0.
+            (statistic, statistic == .count || statistic == .rate ? value : channel.descriptor.rounded(value))
         }
         guard let seq = sequence.next() else { return }
         let payload = encoder.window(summary, unit: channel.unit, utcOffset: utc.offsetNanoseconds, seq: seq)

@@ -220,7 +220,7 @@ extension HomeAssistantDiscovery {
                     }
                     for window in spec.windows {
                         guard let first = window.stats.first else { continue }
-                        let keepsUnit = first != .count
+                        let keepsUnit = first != .count && first != .rate  // a rate is per second
                         let keepsClass = keepsUnit && first != .sum && first != .stddev
                         add("sensor", [sensor.id, descriptor.name, window.name],
                             name: "\(sensor.id) \(descriptor.name) \(window.name) \(first.rawValue)", sensorStatus: status) {

@@ -1,7 +1,7 @@
 import SensorgateCore
 
 /// The processing of one sensor channel: a filter chain that shapes the state topic and
-/// tumbling windows that summarise the raw readings.
+/// windows that summarise the raw readings.
 ///
 /// Windows see every reading before any filter runs, so `min`/`max` catch the real
 /// extremes and `count` is the number of successful reads, whatever the filters drop.
@@ -9,14 +9,18 @@ import SensorgateCore
 ///
 /// Filters are held as existentials: the chain comes from the profile at run time. A
 /// call through one costs a witness-table jump and no allocation: the array and each
-/// filter's storage are uniquely referenced, so every filter mutates in place.
+/// filter's storage are uniquely referenced, so every filter mutates in place. Tumbling
+/// windows, the common case, are held by value; the other kinds (hopping, sliding,
+/// count) as existentials after them.
 public struct ChannelChain: Sendable {
     @usableFromInline var stages: [any ReadingFilter]
     @usableFromInline var windows: [TumblingWindow]
+    @usableFromInline var otherWindows: [any ReadingWindow]
 
-    public init(filters: [any ReadingFilter], windows: [TumblingWindow]) {
+    public init(filters: [any ReadingFilter], windows: [TumblingWindow], otherWindows: [any ReadingWindow] = []) {
         self.stages = filters
         self.windows = windows
+        self.otherWindows = otherWindows
     }
 
     /// Runs one reading through: calls `window` for each window it closes (those close
@@ -25,6 +29,9 @@ public struct ChannelChain: Sendable {
     public mutating func process(_ reading: Reading, state: (Reading) -> Void, window: (WindowSummary) -> Void) {
         for index in windows.indices {
             if let summary = windows[index].add(reading) { window(summary) }
+        }
+        for index in otherWindows.indices {
+            otherWindows[index].add(reading, emit: window)
         }
         if let passed = filter(reading) { state(passed) }
     }
@@ -56,6 +63,9 @@ public struct ChannelChain: Sendable {
         for index in windows.indices {
             if let end = windows[index].deadline, earliest.map({ end < $0 }) ?? true { earliest = end }
         }
+        for index in otherWindows.indices {
+            if let end = otherWindows[index].deadline, earliest.map({ end < $0 }) ?? true { earliest = end }
+        }
         for index in stages.indices {
             if let due = stages[index].deadline, earliest.map({ due < $0 }) ?? true { earliest = due }
         }
@@ -82,10 +92,14 @@ public struct ChannelChain: Sendable {
         for index in windows.indices {
             if let summary = windows[index].poll(now: now) { window(summary) }
         }
+        for index in otherWindows.indices {
+            otherWindows[index].poll(now: now, emit: window)
+        }
     }
 
     /// Sets the UTC offset of every window (see ``TumblingWindow/utcOffset``).
     public mutating func setUTCOffset(_ offset: Int64) {
         for index in windows.indices { windows[index].utcOffset = offset }
+        for index in otherWindows.indices { otherWindows[index].setUTCOffset(offset) }
     }
 }

@@ -93,7 +93,7 @@ public struct EdgeMetrics: Sendable {
             rising += 1
             pulseStart = t
         } else if let began = pulseStart {
-            widths.add(Double(t &- began) / 1e9)
+            widths.add(Double(t &- began) / 1e9, at: t)
             pulseStart = nil
         }
         level = newLevel

@@ -97,7 +97,8 @@ struct ValidFixtureTests {
         #expect(air.channels[1].filters == [.median(size: 101), .delta(threshold: 0.25),
                                             .slidingAverage(size: 1000, every: 1000)])
         #expect(air.channels[1].windows == [
-            WindowSpec(name: "hourly", every: .seconds(3600), stats: WindowStatisticCatalog.all),
+            WindowSpec(name: "hourly", every: .seconds(3600),
+                       stats: WindowStatisticCatalog.all + [.percentile(95), .percentile(99.9)]),
             WindowSpec(name: "30s", every: .seconds(30), stats: [.last]),
         ])
         #expect(air.channels[2] == ChannelSpec(name: "humidity"))

@@ -1,6 +1,7 @@
 import SensorgateCore
 
-/// A tumbling window aligned to multiples of `every` on the UTC time line.
+/// A tumbling window aligned to multiples of `every` on the UTC time line (or, with
+/// `alignedToWallClock: false`, to multiples of `every` after its first reading).
 ///
 /// The window containing monotonic time `t` is
 /// `[floor((t + utcOffset) / every) * every - utcOffset, + every)`, so a `1m` window
@@ -30,21 +31,24 @@ public struct TumblingWindow: Sendable {
     /// - Parameters:
     ///   - every: the window length; shorter than 1ns is treated as 1ns.
     ///   - utcOffset: UTC nanoseconds minus monotonic nanoseconds (``UTCMapping``).
-    public init(name: String, every: Interval, statistics: [Statistic], utcOffset: Int64) {
+    ///   - alignedToWallClock: false anchors the windows on the first reading instead.
+    public init(name: String, every: Interval, statistics: [Statistic], utcOffset: Int64,
+                alignedToWallClock: Bool = true) {
         self.name = name
         self.every = every
         self.statistics = statistics
-        alignment = PeriodAlignment(every: every, utcOffset: utcOffset)
+        alignment = PeriodAlignment(every: every, utcOffset: utcOffset, followsWallClock: alignedToWallClock)
         accumulator = WindowAccumulator(keepsValues: WindowAccumulator.keepsValues(for: statistics))
         openStart = 0
         openEnd = 0
     }
 
     /// The UTC offset that aligns windows. A new value (after ``UTCMapping/resync()``)
-    /// applies from the next window opened; the open window keeps its bounds.
+    /// applies from the next window opened; the open window keeps its bounds. Windows
+    /// anchored on their first reading ignore it.
     public var utcOffset: Int64 {
         get { alignment.utcOffset }
-        set { alignment.utcOffset = newValue }
+        set { alignment.resync(utcOffset: newValue) }
     }
 
     /// Adds a reading; if it falls at or after the open window's end, that window is
@@ -59,10 +63,10 @@ public struct TumblingWindow: Sendable {
         let value = reading.value
         if value.isNaN { return closed }
         if accumulator.isEmpty {
-            openStart = alignment.start(containing: t)
+            openStart = alignment.start(opening: t)
             openEnd = openStart &+ alignment.every
         }
-        accumulator.add(value)
+        accumulator.add(value, at: t)
         return closed
     }
 
@@ -82,13 +86,8 @@ public struct TumblingWindow: Sendable {
     /// Summarises and empties the open window.
     @usableFromInline
     mutating func close() -> WindowSummary {
-        var values: [(Statistic, Double)] = []
-        values.reserveCapacity(statistics.count)
-        for statistic in statistics {
-            values.append((statistic, accumulator.value(of: statistic)))
-        }
+        let summary = accumulator.summary(name: name, statistics: statistics, start: openStart, end: openEnd)
         accumulator.reset()
-        return WindowSummary(name: name, start: Timestamp(signedNanoseconds: openStart),
-                             end: Timestamp(signedNanoseconds: openEnd), statistics: values)
+        return summary
     }
 }

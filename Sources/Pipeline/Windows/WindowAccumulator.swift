@@ -2,10 +2,15 @@ import SensorgateCore
 
 /// Streaming statistics of one window's values.
 ///
-/// Everything but the median is O(1) memory: Welford's update for mean and population
-/// standard deviation (stable when the values share a large offset), Neumaier's
-/// compensated sum. The median keeps the values, only when asked for, in a buffer that
+/// Everything but the median and the percentiles is O(1) memory: Welford's update for
+/// mean and population standard deviation (stable when the values share a large offset),
+/// Neumaier's compensated sum, the first and last value with their times (for `rate`).
+/// The median and the percentiles keep the values, only when asked for, in a buffer that
 /// is reused from window to window.
+///
+/// Two accumulators combine with ``merge(_:)`` (Chan et al.'s pairwise update), which is
+/// how hopping windows build a window from its panes: adding partial results is as stable
+/// as Welford's update, where removing a value from running moments is not.
 @usableFromInline
 struct WindowAccumulator: Sendable {
     @usableFromInline var count: Int = 0
@@ -19,6 +24,9 @@ struct WindowAccumulator: Sendable {
     @usableFromInline var maximum: Double = -.infinity
     @usableFromInline var first: Double = .nan
     @usableFromInline var last: Double = .nan
+    /// Monotonic times of `first` and `last`, in signed nanoseconds.
+    @usableFromInline var firstTime: Int64 = 0
+    @usableFromInline var lastTime: Int64 = 0
     @usableFromInline let keepsValues: Bool
     @usableFromInline var values: [Double] = []
 
@@ -36,9 +44,9 @@ struct WindowAccumulator: Sendable {
         statistics.contains { WindowStatisticCatalog.entry(for: $0)?.needsValues == true }
     }
 
-    /// Adds one value (never NaN: the window filters those).
+    /// Adds one value (never NaN: the window filters those) read at monotonic `time`.
     @inlinable
-    mutating func add(_ x: Double) {
+    mutating func add(_ x: Double, at time: Int64) {
         count += 1
         let delta = x - mean
         mean += delta / Double(count)
@@ -54,9 +62,45 @@ struct WindowAccumulator: Sendable {
 
         if x < minimum { minimum = x }
         if x > maximum { maximum = x }
-        if count == 1 { first = x }
+        if count == 1 {
+            first = x
+            firstTime = time
+        }
         last = x
+        lastTime = time
         if keepsValues { values.append(x) }
+    }
+
+    /// Adds every value of `other`, which came after this accumulator's values in
+    /// arrival order (so `first` stays, `last` is `other`'s).
+    @usableFromInline
+    mutating func merge(_ other: WindowAccumulator) {
+        guard other.count > 0 else { return }
+        if count == 0 {
+            first = other.first
+            firstTime = other.firstTime
+        }
+        let n = count + other.count
+        let delta = other.mean - mean
+        let weight = Double(other.count) / Double(n)
+        squaredDeviations += other.squaredDeviations + delta * delta * Double(count) * weight
+        mean += delta * weight
+        count = n
+
+        let total = sum + other.sum
+        if abs(sum) >= abs(other.sum) {
+            compensation += (sum - total) + other.sum
+        } else {
+            compensation += (other.sum - total) + sum
+        }
+        sum = total
+        compensation += other.compensation
+
+        if other.minimum < minimum { minimum = other.minimum }
+        if other.maximum > maximum { maximum = other.maximum }
+        last = other.last
+        lastTime = other.lastTime
+        if keepsValues { values.append(contentsOf: other.values) }
     }
 
     /// The value of `statistic` over the values added so far (its empty value for an
@@ -72,11 +116,12 @@ struct WindowAccumulator: Sendable {
         }
         let moments = WindowMoments(count: count, mean: mean, squaredDeviations: squaredDeviations,
                                     sum: sum + compensation, minimum: minimum, maximum: maximum,
-                                    first: first, last: last, sorted: entry.needsValues ? values[...] : [])
+                                    first: first, last: last, firstTime: firstTime, lastTime: lastTime,
+                                    sorted: entry.needsValues ? values[...] : [])
         return entry.value(moments)
     }
 
-    /// Empties the accumulator, keeping the median buffer's capacity.
+    /// Empties the accumulator, keeping the value buffer's capacity.
     @usableFromInline
     mutating func reset() {
         count = 0
@@ -88,6 +133,22 @@ struct WindowAccumulator: Sendable {
         maximum = -.infinity
         first = .nan
         last = .nan
+        firstTime = 0
+        lastTime = 0
         values.removeAll(keepingCapacity: true)
+    }
+}
+
+extension WindowAccumulator {
+    /// The summary `[start, end)` of the values added so far, with `statistics` in order.
+    @usableFromInline
+    mutating func summary(name: String, statistics: [Statistic], start: Int64, end: Int64) -> WindowSummary {
+        var values: [(Statistic, Double)] = []
+        values.reserveCapacity(statistics.count)
+        for statistic in statistics {
+            values.append((statistic, value(of: statistic)))
+        }
+        return WindowSummary(name: name, start: Timestamp(signedNanoseconds: start),
+                             end: Timestamp(signedNanoseconds: end), statistics: values)
     }
 }

@@ -105,15 +105,3 @@ public struct ChannelSpec: Sendable, Equatable {
 /// One step of `filters:`: a name from ``FilterCatalog`` and its settings, decoded
 /// against that filter's own declaration.
 public typealias FilterSpec = FilterConfiguration
-
-/// One entry of `windows:`: a tumbling window.
-public struct WindowSpec: Sendable, Equatable {
-    public var name: String
-    public var every: Interval
-    public var stats: [Statistic]
-    public init(name: String, every: Interval, stats: [Statistic]) {
-        self.name = name
-        self.every = every
-        self.stats = stats
-    }
-}

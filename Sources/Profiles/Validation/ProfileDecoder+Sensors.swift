@@ -5,7 +5,6 @@ import SensorgateCore
 extension ProfileDecoder {
     static let sensorKeys = ["id", "driver", "i2c", "interval", "options", "channels", "qos", "retain", "offline_after", "publish"]
     static let channelKeys = ["enabled", "filters", "windows"]
-    static let windowKeys = ["name", "every", "stats"]
 
     /// Longest sensor interval and window.
     static let longestInterval = Interval.hours24
@@ -50,7 +49,10 @@ extension ProfileDecoder {
         let known = optionsFailed ? nil
             : driver.map { SensorChannelNames(driver: $0.name, channels: $0.channels(for: options ?? DriverOptions())) }
         if let id { sensorChannels[id] = .some(known) }
-        let channels = entry.optional("channels").flatMap { decodeChannels($0, known: known) } ?? []
+        let windowInterval = interval ?? (entry.contains("interval") ? nil : driver?.defaultInterval)
+        let channels = entry.optional("channels").flatMap {
+            decodeChannels($0, known: known, interval: windowInterval)
+        } ?? []
         let qos = entry.optional("qos").flatMap(qos)
         let retain = entry.optional("retain").flatMap(validator.bool)
         let offlineAfter = entry.optional("offline_after").flatMap { validator.integer($0, in: 1...100) }
@@ -119,7 +121,7 @@ extension ProfileDecoder {
 
     // MARK: channels
 
-    private func decodeChannels(_ field: Field, known: SensorChannelNames?) -> [ChannelSpec]? {
+    private func decodeChannels(_ field: Field, known: SensorChannelNames?, interval: Interval?) -> [ChannelSpec]? {
         guard let pairs = validator.pairs(field, what: "a mapping of channel names") else { return nil }
         var channels: [ChannelSpec] = []
         for pair in pairs {
@@ -128,7 +130,7 @@ extension ProfileDecoder {
                 reportUnknownChannel(pair, in: field, known: known)
                 continue
             }
-            if let channel = decodeChannel(channelField, name: pair.key) { channels.append(channel) }
+            if let channel = decodeChannel(channelField, name: pair.key, interval: interval) { channels.append(channel) }
         }
         return channels
     }
@@ -140,53 +142,16 @@ extension ProfileDecoder {
                              + known.names.joined(separator: ", ") + DidYouMean.hint(for: pair.key, among: known.names))
     }
 
-    private func decodeChannel(_ field: Field, name: String) -> ChannelSpec? {
+    private func decodeChannel(_ field: Field, name: String, interval: Interval?) -> ChannelSpec? {
         guard let channel = validator.mapping(field, keys: Self.channelKeys) else { return nil }
         let enabled = channel.optional("enabled").flatMap(validator.bool)
         let filters = channel.optional("filters").flatMap { decodeFilters($0) } ?? []
-        let windows = channel.optional("windows").flatMap(decodeWindows) ?? []
+        let windows = channel.optional("windows").flatMap { decodeWindows($0, interval: interval) } ?? []
         return ChannelSpec(name: name, enabled: enabled ?? true, filters: filters, windows: windows)
     }
 
-    // MARK: windows
-
-    func decodeWindows(_ field: Field) -> [WindowSpec]? {
-        guard let items = validator.sequence(field, what: "a list of windows") else { return nil }
-        var windows: [WindowSpec] = []
-        var names: [String: SourceLocation] = [:]
-        for item in items {
-            guard let window = validator.mapping(item, keys: Self.windowKeys) else { continue }
-            let every = window.required("every", validator).flatMap {
-                validator.duration($0, in: Interval.seconds(1)...Self.longestInterval)
-            }
-            let stats = window.required("stats", validator).flatMap(decodeStatistics)
-            var name: String?
-            if let field = window.optional("name") {
-                name = topicLevel(field)
-                if let name, let first = names[name] {
-                    validator.report(at: field.location, field.path,
-                                     "duplicate window name '\(name)' (first at \(first)); names are topic levels")
-                    continue
-                }
-                if let name { names[name] = field.location }
-            } else if let every {
-                // Unnamed windows are named after their length: `1m`, `30s`.
-                name = Validator.format(every)
-                if let name, let first = names[name] {
-                    validator.report(at: window.location, window.path,
-                                     "duplicate window name '\(name)' (first at \(first)); give this window a name")
-                    continue
-                }
-                if let name { names[name] = window.location }
-            }
-            guard let name, let every, let stats else { continue }
-            windows.append(WindowSpec(name: name, every: every, stats: stats))
-        }
-        return windows
-    }
-
     /// One topic level: not empty, no `/`, `+` or `#`.
-    private func topicLevel(_ field: Field) -> String? {
+    func topicLevel(_ field: Field) -> String? {
         let what = "a name usable as a topic level (no '/', '+' or '#')"
         guard let text = field.node.scalarText, !field.node.isNull, !text.isEmpty,
               !text.contains("/"), !text.contains("+"), !text.contains("#") else {
@@ -197,30 +162,5 @@ extension ProfileDecoder {
             return nil
         }
         return text
-    }
-
-    func decodeStatistics(_ field: Field) -> [Statistic]? {
-        guard let items = validator.sequence(field, what: "a list of statistics such as [mean, min, max]") else {
-            return nil
-        }
-        if items.isEmpty {
-            validator.expected("at least one statistic such as mean, min or max", field)
-            return nil
-        }
-        var stats: [Statistic] = []
-        var failed = false
-        for item in items {
-            guard let stat = validator.choice(item, WindowStatisticCatalog.all.map { ($0.rawValue, $0) }) else {
-                failed = true
-                continue
-            }
-            if stats.contains(stat) {
-                validator.report(at: item.location, item.path, "duplicate statistic '\(stat.rawValue)'")
-                failed = true
-                continue
-            }
-            stats.append(stat)
-        }
-        return failed ? nil : stats
     }
 }

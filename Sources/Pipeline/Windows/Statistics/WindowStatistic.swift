@@ -32,6 +32,9 @@ public struct WindowMoments {
     public var maximum: Double
     public var first: Double
     public var last: Double
+    /// Monotonic times of `first` and `last`, in signed nanoseconds.
+    public var firstTime: Int64
+    public var lastTime: Int64
     /// Ascending; empty unless a statistic of the window ``WindowStatistic/needsValues``.
     public var sorted: ArraySlice<Double>
 }

@@ -13,6 +13,15 @@ public struct WindowStatisticEntry: Sendable {
         emptyValue = S.emptyValue
         value = { S.value($0) }
     }
+
+    /// An entry whose name carries a parameter (``PercentileStatistic``).
+    public init(name: String, needsValues: Bool, emptyValue: Double,
+                value: @escaping @Sendable (WindowMoments) -> Double) {
+        self.name = name
+        self.needsValues = needsValues
+        self.emptyValue = emptyValue
+        self.value = value
+    }
 }
 
 /// The statistics `windows:` (and `pulse_width:`) can ask for. Adding one means its type
@@ -29,12 +38,14 @@ public enum WindowStatisticCatalog {
         WindowStatisticEntry(LastStatistic.self),
         WindowStatisticEntry(StandardDeviationStatistic.self),
         WindowStatisticEntry(MedianStatistic.self),
+        WindowStatisticEntry(RateStatistic.self),
     ]
 
-    /// Every statistic, in catalog order.
+    /// Every statistic with a fixed name, in catalog order (percentiles, `p<p>`, are
+    /// named by their parameter: ``PercentileStatistic``).
     public static var all: [Statistic] { entries.map { Statistic(rawValue: $0.name) } }
 
     public static func entry(for statistic: Statistic) -> WindowStatisticEntry? {
-        entries.first { $0.name == statistic.rawValue }
+        entries.first { $0.name == statistic.rawValue } ?? PercentileStatistic.entry(for: statistic)
     }
 }
