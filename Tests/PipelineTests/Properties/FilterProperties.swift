@@ -8,20 +8,9 @@ import Testing
 /// each value a number in -50...50.
 @Suite("Filter properties")
 struct FilterProperties {
-    /// Gaps (milliseconds) and values of up to `count` readings.
-    static func timeline(count: ClosedRange<Int>, maxGap: Int) -> Generator<[(Double, Double)], some SendableSequenceType> {
-        zip(Gen.int(in: 1...maxGap), Gen.double(in: -50...50)).array(of: count).map { steps in
-            var seconds = 0.0
-            return steps.map { gap, value in
-                seconds += Double(gap) / 1000
-                return (seconds, value)
-            }
-        }
-    }
-
     @Test("throttle never emits two values closer than its period")
     func throttleSpacing() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 1...2_000), Self.timeline(count: 1...200, maxGap: 500)) { period, input in
+        await propertyCheck(count: 200, input: Gen.int(in: 1...2_000), Timelines.readings(count: 1...200, maxGap: 500)) { period, input in
             let out = Marble.run(ThrottleFilter(period: .milliseconds(period)), input)
             for (a, b) in zip(out, out.dropFirst()) { #expect(b.seconds - a.seconds >= Double(period) / 1000 - 1e-9) }
         }
@@ -29,7 +18,7 @@ struct FilterProperties {
 
     @Test("heartbeat never leaves a gap longer than its period once started, and drops nothing")
     func heartbeatGaps() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 1...1_000), Self.timeline(count: 1...100, maxGap: 3_000)) { period, input in
+        await propertyCheck(count: 200, input: Gen.int(in: 1...1_000), Timelines.readings(count: 1...100, maxGap: 3_000)) { period, input in
             let out = Marble.run(HeartbeatFilter(period: .milliseconds(period)), input, until: input.last!.0)
             #expect(out.count >= input.count)
             for (a, b) in zip(out, out.dropFirst()) { #expect(b.seconds - a.seconds <= Double(period) / 1000 + 1e-9) }
@@ -49,7 +38,7 @@ struct FilterProperties {
 
     @Test("no filter emits NaN from numbers")
     func noNaNFromNumbers() async {
-        await propertyCheck(count: 100, input: Gen.int(in: 0...(Self.numericFilters.count - 1)), Self.timeline(count: 1...300, maxGap: 200)) { index, input in
+        await propertyCheck(count: 100, input: Gen.int(in: 0...(Self.numericFilters.count - 1)), Timelines.readings(count: 1...300, maxGap: 200)) { index, input in
             let filter = Self.numericFilters[index]()
             let out = Marble.run(filter, input, until: input.last!.0 + 1)
             #expect(!out.contains { $0.value.isNaN }, "\(type(of: filter))")
@@ -58,7 +47,7 @@ struct FilterProperties {
 
     @Test("windows holding any number are not NaN though some readings are; filter_out NaN removes them all")
     func nanReadingsLeftOut() async {
-        let mixed = zip(Self.timeline(count: 1...300, maxGap: 200), Gen.int(in: 2...5)).map { input, every in
+        let mixed = zip(Timelines.readings(count: 1...300, maxGap: 200), Gen.int(in: 2...5)).map { input, every in
             input.enumerated().map { index, reading in index % every == every - 1 ? (reading.0, Double.nan) : reading }
         }
         await propertyCheck(count: 100, input: mixed) { input in

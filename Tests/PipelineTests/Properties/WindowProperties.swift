@@ -1,27 +1,16 @@
 import Pipeline
+import PropertyBased
 import SensorgateCore
 import Testing
 
-/// Invariants of every window kind over seeded timelines (xorshift: a failure repeats).
-@Suite("Window invariants")
-struct WindowInvariantTests {
-    /// Readings at random gaps of 1ms...`maxGap` ms, values in -50...50, NaN when `nanEvery` hits.
-    static func timeline(_ random: inout XorShift, count: Int, maxGap: Int, nanEvery: Int? = nil) -> [(Double, Double)] {
-        var t = 0.0
-        return (0..<count).map { i in
-            t += Double(1 + random.next(below: maxGap)) / 1000
-            if let nanEvery, i % nanEvery == nanEvery - 1 { return (t, .nan) }
-            return (t, Double(random.next(below: 10_001)) / 100 - 50)
-        }
-    }
-
+/// Invariants of every window kind over generated timelines (swift-property-based).
+@Suite("Window properties")
+struct WindowProperties {
     static let statistics: [Statistic] = [.count, .mean, .min, .max, .median, .percentile(50), .percentile(10),
                                           .percentile(90), .percentile(99.9)]
 
-    static func windows(_ random: inout XorShift) -> [(name: String, window: any ReadingWindow, span: Bool)] {
-        let every = 1 + random.next(below: 20)
-        let hops = 1 + random.next(below: 6)
-        let readings = 1 + random.next(below: 30)
+    /// Every window kind for one draw of its sizes.
+    static func windows(every: Int, hops: Int, readings: Int, countHop: Int) -> [(name: String, window: any ReadingWindow, span: Bool)] {
         return [
             ("tumbling", TumblingWindow(name: "t", every: .seconds(every), statistics: statistics, utcOffset: 0), true),
             ("unaligned", TumblingWindow(name: "u", every: .seconds(every), statistics: statistics, utcOffset: 0,
@@ -30,18 +19,23 @@ struct WindowInvariantTests {
                                       statistics: statistics, utcOffset: 0), true),
             ("sliding", SlidingTimeWindow(name: "s", length: .seconds(every), statistics: statistics), false),
             ("count", CountWindow(name: "c", readings: readings, statistics: statistics), false),
-            ("count hopping", CountWindow(name: "ch", readings: readings, hop: 1 + random.next(below: readings),
+            ("count hopping", CountWindow(name: "ch", readings: readings, hop: 1 + countHop % readings,
                                           statistics: statistics), false),
         ]
     }
 
-    @Test func meanBetweenMinAndMaxCountMatchesTheSpanAndPercentilesAreMonotoneWithP50TheMedian() {
-        var random = XorShift(state: 0x5EED_0010)
-        for _ in 0..<60 {
-            let input = Self.timeline(&random, count: 200, maxGap: 2_000, nanEvery: 17)
-            for (name, window, checksSpan) in Self.windows(&random) {
+    /// A timeline with every `nanEvery`-th reading NaN (left out of every statistic).
+    static func withNaN(_ input: [(Double, Double)], every nanEvery: Int) -> [(Double, Double)] {
+        input.enumerated().map { index, reading in index % nanEvery == nanEvery - 1 ? (reading.0, .nan) : reading }
+    }
+
+    @Test("mean between min and max, count equals the readings in the span, percentiles monotone in p, p50 the median")
+    func summaries() async {
+        let sizes = zip(Gen.int(in: 1...20), Gen.int(in: 1...6), Gen.int(in: 1...30), Gen.int(in: 0...29))
+        await propertyCheck(count: 60, input: Timelines.readings(count: 1...200, maxGap: 2_000), sizes) { readings, size in
+            let input = Self.withNaN(readings, every: 17)
+            for (name, window, checksSpan) in Self.windows(every: size.0, hops: size.1, readings: size.2, countHop: size.3) {
                 let out = WindowMarble.run(window, input, until: input.last!.0 + 1_000)
-                #expect(!out.isEmpty, "\(name)")
                 for emission in out {
                     let s = emission.statistics
                     let (count, mean, minimum, maximum) = (s["count"] ?? 0, s["mean"] ?? .nan, s["min"] ?? .nan, s["max"] ?? .nan)
@@ -59,11 +53,12 @@ struct WindowInvariantTests {
         }
     }
 
-    @Test func slidingAndCountWindowsHoldWhatTheyPromise() {
-        var random = XorShift(state: 0xC0FFEE)
-        for _ in 0..<40 {
-            let input = Self.timeline(&random, count: 150, maxGap: 3_000)
-            let length = 1 + random.next(below: 20)
+    @Test("a sliding window holds exactly its span; a count window emits full summaries every hop")
+    func slidingAndCount() async {
+        let sizes = zip(Gen.int(in: 1...20), Gen.int(in: 1...20), Gen.int(in: 0...19))
+        await propertyCheck(count: 40, input: Timelines.readings(count: 1...150, maxGap: 3_000), sizes) { input, size in
+            let (length, readings) = (size.0, size.1)
+            let hop = 1 + size.2 % readings
             let sliding = WindowMarble.run(SlidingTimeWindow(name: "s", length: .seconds(length), statistics: [.count]), input)
             #expect(sliding.count == input.count)
             for (emission, reading) in zip(sliding, input) {
@@ -75,8 +70,6 @@ struct WindowInvariantTests {
                 }.count
                 #expect(emission.statistics["count"] == Double(held))
             }
-            let readings = 1 + random.next(below: 20)
-            let hop = 1 + random.next(below: readings)
             let counted = WindowMarble.run(CountWindow(name: "c", readings: readings, hop: hop, statistics: [.count, .first]),
                                            input)
             #expect(counted.count == (input.count >= readings ? (input.count - readings) / hop + 1 : 0))
