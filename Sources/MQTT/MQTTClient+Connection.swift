@@ -36,7 +36,8 @@ extension MQTTClient {
             return
         }
         watchSocket()
-        connectTimer = loop.schedule(after: configuration.connectTimeout) { [unowned self] in
+        connectTimer = loop.schedule(after: configuration.connectTimeout) { [weak self] in
+            guard let self else { return }
             connectTimer = nil
             guard state == .connecting else { return }
             forgetSocket()
@@ -80,9 +81,9 @@ extension MQTTClient {
         guard state != .disconnecting, state != .stopped else { return }
         logger.debug("reconnect decision: attempt \(reconnects.attempts) to \(brokerDescription) after \(delay.readableDescription), drawn uniformly from 0...\(reconnects.ceiling(forAttempt: reconnects.attempts).readableDescription) (full jitter)")
         state = .waitingToReconnect
-        reconnectTimer = loop.schedule(after: delay) { [unowned self] in
-            reconnectTimer = nil
-            connect()
+        reconnectTimer = loop.schedule(after: delay) { [weak self] in
+            self?.reconnectTimer = nil
+            self?.connect()
         }
     }
 

@@ -35,7 +35,7 @@ extension MQTTClient {
     private func pollShutdown() {
         checkShutdownProgress()
         guard shutdownCompletion != nil else { return }
-        loop.schedule(after: .milliseconds(20)) { [unowned self] in pollShutdown() }
+        loop.schedule(after: .milliseconds(20)) { [weak self] in self?.pollShutdown() }
     }
 
     func checkShutdownProgress() {

@@ -18,8 +18,8 @@ extension MQTTClient {
             forgetSocket()
             interest = mosquitto_want_write(handle) ? [.readable, .writable] : [.readable]
             do {
-                try loop.register(fd: fd, interest: interest) { [unowned self] readiness in
-                    socketReady(readiness)
+                try loop.register(fd: fd, interest: interest) { [weak self] readiness in
+                    self?.socketReady(readiness)
                 }
                 registeredFD = fd
             } catch {
@@ -79,7 +79,8 @@ extension MQTTClient {
     /// arrive before ``BrokerSilence/limit``, and gives the connection up at that limit.
     func scheduleLivenessCheck() {
         cancelTimer(&livenessTimer)
-        livenessTimer = loop.schedule(at: silence.nextCheck(after: loop.now())) { [unowned self] in
+        livenessTimer = loop.schedule(at: silence.nextCheck(after: loop.now())) { [weak self] in
+            guard let self else { return }
             livenessTimer = nil
             guard state == .connected || state == .disconnecting else { return }
             if state == .connected, let reason = silence.verdict(at: loop.now()) {

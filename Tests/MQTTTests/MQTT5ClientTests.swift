@@ -38,7 +38,11 @@ struct MQTT5ClientTests {
                 client = mqtt
                 made.update { $0 = true }
             }
-            guard waitFor(5, { made.current }) else { throw MQTTError("the client was not created: \(log.lines)") }
+            guard waitFor(5, { made.current }) else {
+                // The client goes with the rig: its loop must not outlive it.
+                host.stop()
+                throw MQTTError("the client was not created: \(log.lines)")
+            }
         }
 
         var state: MQTTClient.State? { host.onLoop { [self] in client?.state } }

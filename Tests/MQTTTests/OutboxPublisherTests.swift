@@ -39,7 +39,9 @@ struct OutboxPublisherTests {
                 self.publisher = publisher
                 opened.update { $0 = true }
             }
-            guard waitFor(5, { opened.current && host.onLoop { [self] in client?.state } == .connected }) else {
+            guard waitFor(10, { opened.current && host.onLoop { [self] in client?.state } == .connected }) else {
+                // The client and the outbox go with the rig: their loop must not outlive them.
+                host.stop()
                 throw OutboxError(.failed, "no connection: \(log.lines)")
             }
             usleep(200_000)  // the subscription's SUBACK
