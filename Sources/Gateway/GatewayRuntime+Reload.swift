@@ -23,19 +23,21 @@ extension GatewayRuntime {
     /// its hardware is not there. Returns what changed.
     func reload(to loaded: Profile, stateDirectoryFromCommandLine: Bool) throws(GatewayError) -> ProfileDiff {
         guard !shuttingDown else { throw GatewayError("the gateway is stopping") }
-        let diff = ProfileDiff(old: profile, new: loaded, stateDirectoryFromCommandLine: stateDirectoryFromCommandLine)
+        var diff = ProfileDiff(old: profile, new: loaded, stateDirectoryFromCommandLine: stateDirectoryFromCommandLine)
         if !diff.refusals.isEmpty {
             throw GatewayError("\(diff.refusals.joined(separator: "; ")): that needs a restart (systemctl restart sensorgate)")
         }
         var next = loaded
+        next.mqtt = Self.applicableMQTT(running: profile.mqtt, loaded: loaded.mqtt)
         if !diff.mqttKeys.isEmpty {
-            // The client, its credentials, the outbox and the defaults published with are
-            // set up once: the running ones stay until a restart.
-            next.mqtt = profile.mqtt
-            logger.warning("reload: mqtt \(diff.mqttKeys.joined(separator: ", ")) changed: the mqtt section needs a restart (systemctl restart sensorgate); the running connection and settings are kept")
+            // The topics, the outbox and the defaults published with are set up once: the
+            // running ones stay until a restart.
+            logger.warning("reload: mqtt \(diff.mqttKeys.joined(separator: ", ")) changed: that needs a restart (systemctl restart sensorgate); the running ones are kept")
         }
         keepRunningMetrics(in: &next)
         try checkHardware(for: next, diff)
+        // Read again at every reload: a new password in the same file connects anew too.
+        let replacement = try replacementClient(for: next.mqtt, gatewayID: next.gateway.id)
 
         let previous = profile
         let leaving = stop(diff, next: next)
@@ -54,12 +56,33 @@ extension GatewayRuntime {
             throw error
         }
         clearRetained(leaving)
+        if let (client, choice) = replacement {
+            switchClient(to: client, brokers: choice, keys: diff.connectionKeys)
+            diff.reconnects = true
+        }
         if !outputs.isEmpty, previous.outputs.isEmpty, previous.pwmOutputs.isEmpty {
             mqtt.subscribe(topics.commandFilter, qos: 1)
         }
         reannounceHomeAssistant(diff)
         logDetails(diff)
         return diff
+    }
+
+    /// The running `mqtt` section with the keys a new client applies taken from `loaded`.
+    static func applicableMQTT(running: MQTTSettings, loaded: MQTTSettings) -> MQTTSettings {
+        var applied = running
+        applied.broker = loaded.broker
+        applied.brokers = loaded.brokers
+        applied.clientID = loaded.clientID
+        applied.keepalive = loaded.keepalive
+        applied.username = loaded.username
+        applied.passwordFile = loaded.passwordFile
+        applied.passwordEnvironment = loaded.passwordEnvironment
+        applied.tls = loaded.tls
+        applied.maxBuffered = loaded.maxBuffered
+        applied.persistentSession = loaded.persistentSession
+        applied.protocolSettings = loaded.protocolSettings
+        return applied
     }
 
     // MARK: Phase one: nothing is touched

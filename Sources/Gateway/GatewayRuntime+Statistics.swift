@@ -31,7 +31,7 @@ extension GatewayRuntime {
     /// The counters now; `lag` is the interval's or the run's.
     func statisticsSnapshot(lag: LoopLag.Summary) -> GatewayStatistics.Snapshot {
         let now = loop.now()
-        let client = mqtt.statistics
+        let client = clientStatistics
         let outbox = statistics.readOutbox?()
         var snapshot = GatewayStatistics.Snapshot(utc: utcNanoseconds(now), uptime: now - statistics.startedAt,
                                                   interval: profile.mqtt.stats.interval)
@@ -42,7 +42,7 @@ extension GatewayRuntime {
         snapshot.dropped = .init(bufferFull: client.dropped - client.refused, noSequenceNumber: sequence.withheldInAll,
                                  refused: client.refused + (outbox?.droppedRefused ?? 0),
                                  outboxFull: outbox?.droppedWhenFull ?? 0, outboxDisk: outbox?.droppedOnDiskError ?? 0)
-        snapshot.backlog = mqtt.backlog
+        snapshot.backlog = clientBacklog
         snapshot.outbox = outbox
         snapshot.reconnects = client.connects > 0 ? client.connects - 1 : 0
         snapshot.connectFailures = client.connectFailures

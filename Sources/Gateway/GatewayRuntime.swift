@@ -19,9 +19,15 @@ final class GatewayRuntime: @unchecked Sendable {
     let loop: EventLoop
     let logger: Logger
     let hardware: any GatewayHardware
-    let mqtt: MQTTClient
-    /// What readings are published through: the client, or the outbox in front of it.
-    let publisher: any MessagePublisher
+    /// The client connected now: a reload that changes how to connect replaces it
+    /// (``switchClient(to:keys:)``).
+    var mqtt: MQTTClient
+    /// Clients a reload replaced, while they deliver what they hold and disconnect.
+    var retiringClients: [MQTTClient] = []
+    /// The replaced clients' statistics, which the current client's continue.
+    var retiredClientStatistics = MQTTClient.Statistics()
+    /// The brokers connected to: `--broker`, else the profile's.
+    var brokers: BrokerChoice
     /// The durable outbox, when `mqtt.outbox` is set.
     let outbox: OutboxPublisher?
     private let outboxLock: StateDirectoryLock?
@@ -56,9 +62,11 @@ final class GatewayRuntime: @unchecked Sendable {
     var metrics: MetricsListener?
 
     /// `failover`: brokers tried after `broker`, with its scheme and credentials.
-    init(profile: Profile, broker: BrokerURL, failover: [BrokerURL] = [], stateDirectory: String,
-         stateDirectoryFromCommandLine: Bool = false, hardware: any GatewayHardware, loop: EventLoop, logger: Logger,
-         softwareVersion: String? = nil) throws(GatewayError) {
+    /// `brokerFromCommandLine`: `broker` is `--broker`, which a reload keeps.
+    init(profile: Profile, broker: BrokerURL, failover: [BrokerURL] = [], brokerFromCommandLine: Bool = false,
+         stateDirectory: String, stateDirectoryFromCommandLine: Bool = false, hardware: any GatewayHardware,
+         loop: EventLoop, logger: Logger, softwareVersion: String? = nil) throws(GatewayError) {
+        self.brokers = BrokerChoice(broker: broker, failover: failover, fromCommandLine: brokerFromCommandLine)
         self.profile = profile
         self.loop = loop
         self.logger = logger
@@ -90,12 +98,10 @@ final class GatewayRuntime: @unchecked Sendable {
                                                      loop: loop, logger: logger)
             self.outbox = outbox
             self.outboxLock = lock
-            self.publisher = outbox
             self.sequence = OutboxSequence(publisher: outbox, counterFile: counterFile, logger: logger)
         } else {
             self.outbox = nil
             self.outboxLock = nil
-            self.publisher = mqtt
             self.sequence = try SequenceCounter(directory: stateDirectory, gatewayID: profile.gateway.id, logger: logger)
         }
     }
@@ -105,8 +111,7 @@ final class GatewayRuntime: @unchecked Sendable {
     /// Requests lines, reads initial levels, starts sensors and connects. Any failure
     /// here stops the start with a clear message; nothing is left half-requested.
     func start() throws(GatewayError) {
-        mqtt.onConnect = { [unowned self] in connected() }
-        mqtt.onMessage = { [unowned self] message in received(message) }
+        listen(to: mqtt)
         sequence.onFailure = { [unowned self] reason in
             // Published from the loop's next turn, outside the counter's `next()`.
             loop.schedule(after: .zero) { [unowned self] in publishFault(reason) }
@@ -147,6 +152,17 @@ final class GatewayRuntime: @unchecked Sendable {
             utc.resync()
             scheduleUTCResync()
         }
+    }
+
+    /// What readings are published through: the client, or the outbox in front of it.
+    var publisher: any MessagePublisher {
+        if let outbox { return outbox }
+        return mqtt
+    }
+
+    func listen(to client: MQTTClient) {
+        client.onConnect = { [unowned self] in connected() }
+        client.onMessage = { [unowned self] message in received(message) }
     }
 
     private func connected() {

@@ -59,6 +59,7 @@ public final class GatewayService: Service, @unchecked Sendable {
             broker: options.broker ?? options.profile.mqtt.broker,
             // `--broker` names the one broker to use; the profile's list is not appended.
             failover: options.broker == nil ? Array(options.profile.mqtt.brokers.dropFirst()) : [],
+            brokerFromCommandLine: options.broker != nil,
             stateDirectory: options.stateDirectory ?? options.profile.gateway.stateDirectory,
             stateDirectoryFromCommandLine: options.stateDirectory != nil,
             hardware: hardware, loop: loop, logger: logger, softwareVersion: options.softwareVersion)
@@ -123,7 +124,7 @@ public final class GatewayService: Service, @unchecked Sendable {
             do {
                 let diff = try runtime.reload(to: profile, stateDirectoryFromCommandLine: options.stateDirectory != nil)
                 outcome = "reloaded: \(diff.summary)"
-                logger.notice("reloaded \(path): \(diff.summary)\(diff.mqttKeys.isEmpty ? "" : "; mqtt changes need a restart")")
+                logger.notice("reloaded \(path): \(diff.summary)")
             } catch {
                 logger.error("reload: \(error); still running the profile loaded before")
                 outcome = "reload refused: \(error)"

@@ -46,8 +46,22 @@ struct ProfileDiff: Equatable {
     var pwmOutputs: Changes
     /// Why the reload is refused as a whole (it needs a restart); empty when it can be applied.
     var refusals: [String] = []
-    /// `mqtt` keys that differ: they need a restart, the running ones are kept.
+    /// `mqtt` keys that differ and say how to connect: a reload connects anew with them
+    /// (``GatewayRuntime/switchClient(to:keys:)``).
+    var connectionKeys: [String] = []
+    /// `mqtt` keys that differ and need a restart: the running ones are kept.
     var mqttKeys: [String] = []
+    /// Set by the reload that applied this diff when it connects anew (a connection key
+    /// changed, or the password file's content).
+    var reconnects = false
+
+    /// The `mqtt` keys a new client applies: where and how to connect, and what the client
+    /// itself does with each message. The rest (the topics, the outbox, what is published
+    /// and how) shape every component and need a restart.
+    static let connectionKeyNames: Set<String> = [
+        "broker", "client_id", "keepalive", "username", "password_file", "password_env", "tls", "max_buffered",
+        "persistent_session", "protocol", "session_expiry", "message_expiry",
+    ]
 
     /// `stateDirectory`: the state directory the gateway runs with (`--state-dir` wins over the
     /// profile's, and then a change of `gateway.state_dir` changes nothing).
@@ -91,18 +105,25 @@ struct ProfileDiff: Equatable {
         if !restarted.isEmpty {
             refusals.append("sensors that derived channels read changed (\(restarted.sorted().map { "'\($0)'" }.joined(separator: ", ")))")
         }
-        mqttKeys = Self.differingKeys(old.mqtt, new.mqtt)
+        let differing = Self.differingKeys(old.mqtt, new.mqtt)
+        connectionKeys = differing.filter(Self.connectionKeyNames.contains)
+        mqttKeys = differing.filter { !Self.connectionKeyNames.contains($0) }
     }
 
     var isEmpty: Bool {
         inputs.isEmpty && sensors.isEmpty && outputs.isEmpty && expanders.isEmpty && pwmOutputs.isEmpty && mqttKeys.isEmpty
+            && connectionKeys.isEmpty
     }
 
     /// `sensors: 1 added, 1 removed, 3 unchanged; inputs: 2 unchanged`: the kinds the profiles have.
     var summary: String {
         let kinds = [("inputs", inputs), ("sensors", sensors), ("outputs", outputs)]
         let parts = kinds.filter { !$0.1.summary.isEmpty }.map { "\($0.0): \($0.1.summary)" }
-        return parts.isEmpty ? "no inputs, sensors or outputs" : parts.joined(separator: "; ")
+        let components = parts.isEmpty ? "no inputs, sensors or outputs" : parts.joined(separator: "; ")
+        var mqtt: [String] = []
+        if reconnects { mqtt.append("connecting anew") }
+        if !mqttKeys.isEmpty { mqtt.append("\(mqttKeys.joined(separator: ", ")) kept until a restart") }
+        return mqtt.isEmpty ? components : components + "; mqtt: " + mqtt.joined(separator: ", ")
     }
 
     private static func names(_ changes: Changes) -> String {

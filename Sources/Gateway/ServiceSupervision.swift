@@ -38,7 +38,7 @@ final class ServiceSupervision: @unchecked Sendable {
     /// Call once ``GatewayRuntime/start()`` returned.
     func started() {
         guard notifier.isActive else { return }
-        publishedAtLastStatus = runtime.mqtt.statistics.published
+        publishedAtLastStatus = runtime.clientStatistics.published
         lastStatus = loop.now()
         notifier.ready(status: describe(perMinute: nil))
         scheduleStatus()
@@ -75,7 +75,7 @@ final class ServiceSupervision: @unchecked Sendable {
         statusTimer.arm(loop.now() + Self.statusInterval, on: loop) { [unowned self] in
             statusTimer.fired()
             let now = loop.now()
-            let published = runtime.mqtt.statistics.published
+            let published = runtime.clientStatistics.published
             let elapsed = (now - lastStatus).seconds
             let perMinute = elapsed > 0 ? Double(published &- publishedAtLastStatus) * 60 / elapsed : nil
             publishedAtLastStatus = published
@@ -103,7 +103,7 @@ final class ServiceSupervision: @unchecked Sendable {
         case .waitingToReconnect: connection = "broker \(mqtt.brokerDescription) unreachable, retrying"
         case .disconnecting, .stopped: connection = "disconnected from \(mqtt.brokerDescription)"
         }
-        let rate = perMinute.map { "\(Int($0.rounded())) messages/min" } ?? "\(mqtt.statistics.published) messages published"
+        let rate = perMinute.map { "\(Int($0.rounded())) messages/min" } ?? "\(runtime.clientStatistics.published) messages published"
         let reload = lastReload.map { "; \($0)" } ?? ""
         return "\(connection); \(rate); \(runtime.publisher.backlog) waiting\(reload)"
     }

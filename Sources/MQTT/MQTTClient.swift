@@ -38,6 +38,8 @@ public final class MQTTClient {
         public var refused: UInt64 = 0
         public var connects: UInt64 = 0
         public var connectFailures: UInt64 = 0
+
+        public init() {}
     }
 
     public let configuration: MQTTClientConfiguration

@@ -1,7 +1,7 @@
 import SensorgateCore
 
 /// How the client connects. Built by the gateway from the profile's `mqtt:` section.
-public struct MQTTClientConfiguration: Sendable {
+public struct MQTTClientConfiguration: Sendable, Equatable {
     public struct TLS: Sendable, Equatable {
         /// CA bundle; with neither this nor `caPath`, the system's certificates (`/etc/ssl/certs`).
         public var caFile: String?

@@ -325,6 +325,18 @@ public final class Outbox {
     /// Rows handed to the client and not acknowledged yet.
     public var inFlight: Int { handedSizes.count }
 
+    /// The client the rows in flight went to is gone (a new broker, new credentials): they
+    /// wait again, to be handed to its successor from the oldest on. Acknowledgements
+    /// recorded so far are committed first, so the rows they name are not sent again; a row
+    /// whose acknowledgement could not be committed may go out twice (QoS 1 allows it).
+    public func handBack() throws(OutboxError) {
+        defer {
+            if let oldest = handedSizes.keys.min() { handedUpTo = min(handedUpTo, oldest - 1) }
+            handedSizes.removeAll()
+        }
+        try commit()
+    }
+
     // MARK: Syncing and closing
 
     /// Makes what was committed survive a power cut (the sync policy's timer calls it).

@@ -19,7 +19,7 @@ import SensorgateCore
 /// Loop-confined.
 public final class OutboxPublisher: MessagePublisher {
     public let outbox: Outbox
-    private let client: MQTTClient
+    public private(set) var client: MQTTClient
     private let loop: EventLoop
     private let logger: Logger
     private var direct: [OutgoingMessage] = []
@@ -48,15 +48,38 @@ public final class OutboxPublisher: MessagePublisher {
         self.client = client
         self.loop = loop
         self.logger = logger
-        client.onAcknowledged = { [unowned self] mid in acknowledged(mid) }
-        client.onRefused = { [unowned self] mid, reason in refusedByBroker(mid, reason) }
-        client.onReadyToSend = { [unowned self] in sendWaiting() }
+        attach(client)
         // Before anything is numbered: the start's first readings already take numbers.
         let waiting = outbox.counters.depth > 0 ? "\(outbox.counters.depth) messages from the previous run are sent first, in order" : "empty"
         logger.info("outbox \(outbox.configuration.path): \(waiting); seq continues at \(outbox.lastSequence + 1)")
     }
 
     public var counters: OutboxCounters { outbox.counters }
+
+    private func attach(_ client: MQTTClient) {
+        client.onAcknowledged = { [weak self] mid in self?.acknowledged(mid) }
+        client.onRefused = { [weak self] mid, reason in self?.refusedByBroker(mid, reason) ?? false }
+        client.onReadyToSend = { [weak self] in self?.sendWaiting() }
+    }
+
+    /// From now on rows go to `successor`: those in flight with the retiring client wait
+    /// again (its mids mean nothing to the successor) and go out once it connects. The
+    /// retiring client's own acknowledgements are no longer listened to, so a row it
+    /// delivers meanwhile is sent again by the successor: a duplicate, never a loss.
+    public func switchClient(to successor: MQTTClient) {
+        client.onAcknowledged = { _ in }
+        client.onRefused = { _, _ in false }
+        client.onReadyToSend = {}
+        rowsByMid.removeAll()
+        do {
+            try outbox.handBack()
+        } catch {
+            logger.error("outbox: \(error); the rows in flight are sent again anyway")
+        }
+        client = successor
+        attach(successor)
+        sendWaiting()
+    }
 
     /// Starts the sync policy's timer.
     public func start() {
@@ -78,7 +101,8 @@ public final class OutboxPublisher: MessagePublisher {
     private func scheduleSend() {
         guard !sendScheduled else { return }
         sendScheduled = true
-        loop.schedule(after: .zero) { [unowned self] in
+        loop.schedule(after: .zero) { [weak self] in
+            guard let self else { return }
             sendScheduled = false
             sendWaiting()
         }
@@ -91,7 +115,8 @@ public final class OutboxPublisher: MessagePublisher {
     private func scheduleFlush() {
         guard !flushScheduled else { return }
         flushScheduled = true
-        loop.schedule(after: outbox.configuration.batchInterval) { [unowned self] in
+        loop.schedule(after: outbox.configuration.batchInterval) { [weak self] in
+            guard let self else { return }
             flushScheduled = false
             flush()
         }
@@ -196,7 +221,8 @@ public final class OutboxPublisher: MessagePublisher {
         let configured = outbox.configuration.syncInterval
         let interval = configured > .zero ? configured : .seconds(1)
         guard !stopping else { return }
-        syncTimer = loop.schedule(after: interval) { [unowned self] in
+        syncTimer = loop.schedule(after: interval) { [weak self] in
+            guard let self else { return }
             syncTimer = nil
             flush()
             do {
@@ -219,10 +245,12 @@ public final class OutboxPublisher: MessagePublisher {
         syncTimer = nil
         flush()
         let deadline = loop.now() + timeout
-        drain(until: deadline) { [unowned self] in
+        drain(until: deadline) { [weak self] in
+            guard let self else { return }
             finalHandedOver = true
             let left = deadline - loop.now()
-            client.shutdown(timeout: left > .zero ? left : .zero, final: final) { [unowned self] in
+            client.shutdown(timeout: left > .zero ? left : .zero, final: final) { [weak self] in
+                guard let self else { return }
                 // Acknowledgements that arrived while the client finished are recorded too.
                 do {
                     try outbox.close()
@@ -256,6 +284,6 @@ public final class OutboxPublisher: MessagePublisher {
             then()
             return
         }
-        loop.schedule(after: .milliseconds(20)) { [unowned self] in drain(until: deadline, then: then) }
+        loop.schedule(after: .milliseconds(20)) { [weak self] in self?.drain(until: deadline, then: then) }
     }
 }

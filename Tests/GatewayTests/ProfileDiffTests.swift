@@ -88,22 +88,59 @@ struct ProfileDiffTests {
         #expect(slower.refusals.isEmpty, "\(slower.refusals)")
     }
 
-    @Test("a changed mqtt section is named key by key")
+    @Test("a changed mqtt section is named key by key: how to connect is applied, the rest needs a restart")
     func mqttKeys() throws {
         let old = try profile(base)
         var new = old
         new.mqtt.qos = .atMostOnce
         new.mqtt.keepalive = .seconds(5)
-        #expect(ProfileDiff(old: old, new: new).mqttKeys == ["qos", "keepalive"])
+        new.mqtt.broker = BrokerURL(host: "other", port: 1884, tls: false)
+        new.mqtt.brokers = [new.mqtt.broker]
+        let diff = ProfileDiff(old: old, new: new)
+        #expect(diff.mqttKeys == ["qos"])
+        #expect(diff.connectionKeys == ["broker", "keepalive"])
+        #expect(diff.refusals.isEmpty && !diff.isEmpty)
+        var applied = diff
+        applied.reconnects = true
+        #expect(applied.summary.hasSuffix("; mqtt: connecting anew, qos kept until a restart"), "\(applied.summary)")
     }
 
-    @Test("the MQTT 5 keys changed: named, a restart")
+    @Test("the MQTT 5 keys changed: named, applied by connecting anew")
     func mqtt5Keys() throws {
         let old = try profile(base)
         var new = old
         new.mqtt.protocolSettings.version = .v5
         new.mqtt.protocolSettings.messageExpiry = .seconds(60)
-        #expect(ProfileDiff(old: old, new: new).mqttKeys == ["protocol", "message_expiry"])
+        let diff = ProfileDiff(old: old, new: new)
+        #expect(diff.connectionKeys == ["protocol", "message_expiry"])
+        #expect(diff.mqttKeys.isEmpty)
+    }
+
+    @Test("what a reload applies of the mqtt section: the connection's keys from the new profile, the rest from the running one")
+    func applicableMQTT() throws {
+        let running = try profile(base).mqtt
+        var loaded = running
+        loaded.topicPrefix = "elsewhere"
+        loaded.qos = .atMostOnce
+        loaded.username = "gateway"
+        loaded.passwordFile = "/etc/sensorgate/password"
+        loaded.keepalive = .seconds(30)
+        loaded.persistentSession = true
+        loaded.clientID = "another-client"
+        loaded.maxBuffered = 50
+        loaded.broker = BrokerURL(host: "broker.example", port: 8883, tls: true)
+        loaded.brokers = [loaded.broker, BrokerURL(host: "standby.example", port: 8883, tls: true)]
+        loaded.tls = TLSSettings()
+        loaded.protocolSettings.version = .v5
+        loaded.protocolSettings.sessionExpiry = .seconds(600)
+        loaded.protocolSettings.messageExpiry = .seconds(60)
+        let applied = GatewayRuntime.applicableMQTT(running: running, loaded: loaded)
+        #expect(applied.topicPrefix == running.topicPrefix && applied.qos == running.qos)
+        #expect(applied.username == "gateway" && applied.passwordFile == "/etc/sensorgate/password")
+        #expect(applied.keepalive == .seconds(30) && applied.persistentSession)
+        // Every key the diff calls a connection key is taken over: nothing is left for a restart.
+        #expect(ProfileDiff.differingKeys(applied, loaded).allSatisfy { !ProfileDiff.connectionKeyNames.contains($0) })
+        #expect(ProfileDiff.differingKeys(applied, loaded) == ["topic_prefix", "qos"])
     }
 
     @Test("a line on an expander, an expander or a PWM output changed: a restart")
