@@ -116,6 +116,33 @@ extension GatewayRuntime {
         }
     }
 
+    /// After a reload's components started: every derived channel is linked anew (links
+    /// name sensor channels by position, and sensors may have moved). A channel the diff
+    /// calls unchanged (its spec, and its operands' sensors) keeps its object: its
+    /// operands, filters, windows and timer go on. Added and changed ones start afresh.
+    /// Returns the channels that stopped (removed or changed), their timers off; on a
+    /// failure the previous channels and links stay as they were.
+    func relinkDerived(_ diff: ProfileDiff) throws(GatewayError) -> [DerivedChannels.Channel] {
+        guard !diff.derived.isEmpty || !diff.sensors.isEmpty else { return [] }
+        let previous = derived
+        derived = DerivedChannels()
+        do {
+            try startDerived()
+        } catch {
+            derived = previous
+            throw error
+        }
+        let kept = Set(diff.derived.unchanged)
+        for (index, channel) in derived.channels.enumerated() where kept.contains(channel.spec.id) {
+            if let running = previous.channels.first(where: { $0.spec.id == channel.spec.id }) {
+                derived.channels[index] = running
+            }
+        }
+        let stopped = previous.channels.filter { running in !derived.channels.contains { $0 === running } }
+        for channel in stopped { channel.timer.arm(nil, on: loop) {} }
+        return stopped
+    }
+
     /// Disarms the channels' timers (nothing may follow `offline`) and reports how many
     /// computations gave no value, for the channels that had any.
     func stopDerived() {

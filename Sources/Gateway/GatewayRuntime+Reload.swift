@@ -40,10 +40,11 @@ extension GatewayRuntime {
         let replacement = try replacementClient(for: next.mqtt, gatewayID: next.gateway.id)
 
         let previous = profile
-        let leaving = stop(diff, next: next)
+        var leaving = stop(diff, next: next)
         profile = next
         do {
             try start(diff)
+            leaving.derived = try relinkDerived(diff)
         } catch {
             logger.error("reload: \(error); starting the previous inputs, sensors and outputs again")
             undoStart(diff)
@@ -56,6 +57,7 @@ extension GatewayRuntime {
             throw error
         }
         clearRetained(leaving)
+        carryCounters(leaving)
         if let (client, choice) = replacement {
             switchClient(to: client, brokers: choice, keys: diff.connectionKeys)
             diff.reconnects = true
@@ -140,6 +142,7 @@ extension GatewayRuntime {
         var outputs: [OutputLine] = []
         var sensors: [SensorChannels] = []
         var workerBuses: Set<Int> = []
+        var derived: [DerivedChannels.Channel] = []
     }
 
     /// Stops the removed and changed components: timers off, lines released, a removed
@@ -292,6 +295,20 @@ extension GatewayRuntime {
         sensorOutcome(index, outcome)
     }
 
+    /// Counters go on across a reload, as counters must (Prometheus reads a drop as a
+    /// restart): a changed sensor counts on from its predecessor's readings and failures,
+    /// and a removed one's readings stay in the gateway's total.
+    private func carryCounters(_ leaving: Leaving) {
+        for old in leaving.sensors {
+            if let successor = sensors.first(where: { $0.spec.id == old.spec.id }) {
+                successor.readings += old.readings
+                successor.failures += old.failures
+            } else {
+                statistics.removedSensorReadings += old.readings
+            }
+        }
+    }
+
     // MARK: Topics and announcements
 
     /// Empties the retained topics of what stopped that the running components do not publish on.
@@ -300,10 +317,12 @@ extension GatewayRuntime {
         for input in inputs { kept.formUnion(retainedTopics(input)) }
         for output in outputs { kept.insert(output.topic) }
         for sensor in sensors { kept.formUnion(retainedTopics(sensor)) }
+        for channel in derived.channels { kept.formUnion(retainedTopics(channel)) }
         var cleared = Set<String>()
         for input in leaving.inputs { cleared.formUnion(retainedTopics(input)) }
         for output in leaving.outputs { cleared.insert(output.topic) }
         for sensor in leaving.sensors { cleared.formUnion(retainedTopics(sensor)) }
+        for channel in leaving.derived { cleared.formUnion(retainedTopics(channel)) }
         for topic in cleared.subtracting(kept).sorted() {
             logger.debug("reload: clearing the retained \(topic)")
             publish(topic: topic, payload: [], qos: 1, retain: true)
@@ -330,10 +349,15 @@ extension GatewayRuntime {
         return topics
     }
 
+    private func retainedTopics(_ channel: DerivedChannels.Channel) -> Set<String> {
+        guard profile.mqtt.retain else { return [] }
+        return Set(channel.windowTopics.values).union([channel.stateTopic])
+    }
+
     /// A new announcer works out what the running one announced and this profile no longer
     /// has (see ``HomeAssistantAnnouncer``): announcing on a live connection removes it.
     private func reannounceHomeAssistant(_ diff: ProfileDiff) {
-        guard homeAssistant != nil, !(diff.inputs.isEmpty && diff.sensors.isEmpty && diff.outputs.isEmpty) else { return }
+        guard homeAssistant != nil, !(diff.inputs.isEmpty && diff.sensors.isEmpty && diff.outputs.isEmpty && diff.derived.isEmpty) else { return }
         homeAssistant = HomeAssistantAnnouncer(profile: profile, topics: topics, stateDirectory: stateDirectory,
                                                softwareVersion: softwareVersion, logger: logger)
         if mqtt.state == .connected { announceHomeAssistant(reason: "after a reload") }
@@ -341,7 +365,7 @@ extension GatewayRuntime {
 
     private func logDetails(_ diff: ProfileDiff) {
         guard logger.logLevel <= .debug else { return }
-        for (kind, changes) in [("input", diff.inputs), ("sensor", diff.sensors), ("output", diff.outputs)] {
+        for (kind, changes) in [("input", diff.inputs), ("sensor", diff.sensors), ("output", diff.outputs), ("derived channel", diff.derived)] {
             for id in changes.added { logger.debug("reload: \(kind) '\(id)' added") }
             for id in changes.removed { logger.debug("reload: \(kind) '\(id)' removed") }
             for id in changes.changed { logger.debug("reload: \(kind) '\(id)' changed: stopped and started again") }

@@ -35,7 +35,7 @@ extension GatewayRuntime {
         let outbox = statistics.readOutbox?()
         var snapshot = GatewayStatistics.Snapshot(utc: utcNanoseconds(now), uptime: now - statistics.startedAt,
                                                   interval: profile.mqtt.stats.interval)
-        snapshot.readings = .init(sensor: sensors.reduce(0) { $0 + $1.readings }, edges: edgesSeen,
+        snapshot.readings = .init(sensor: sensors.reduce(statistics.removedSensorReadings) { $0 + $1.readings }, edges: edgesSeen,
                                   windows: statistics.windows)
         snapshot.published = client.published
         snapshot.acknowledged = client.acknowledged

@@ -29,6 +29,8 @@ struct GatewayStatistics {
     var startedAt: Timestamp
     /// Windows closed on sensor channels and edge-metric periods of inputs.
     var windows: UInt64 = 0
+    /// Readings of the sensors a reload removed: the gateway's total never goes back.
+    var removedSensorReadings: UInt64 = 0
     var lag = LoopLag()
     /// Read at every snapshot when set: the durable outbox installs it (its depth, its
     /// bytes, what it dropped); without one, the statistics show only the in-memory

@@ -44,6 +44,9 @@ struct ProfileDiff: Equatable {
     var outputs: Changes
     var expanders: Changes
     var pwmOutputs: Changes
+    /// Derived channels; one whose operand sensor changed counts as changed (it is linked
+    /// to that sensor's channels, which start again).
+    var derived: Changes
     /// Why the reload is refused as a whole (it needs a restart); empty when it can be applied.
     var refusals: [String] = []
     /// `mqtt` keys that differ and say how to connect: a reload connects anew with them
@@ -71,6 +74,13 @@ struct ProfileDiff: Equatable {
         outputs = Changes(old: old.outputs, new: new.outputs, id: \.id)
         expanders = Changes(old: old.expanders, new: new.expanders, id: \.id)
         pwmOutputs = Changes(old: old.pwmOutputs, new: new.pwmOutputs, id: \.id)
+        derived = Changes(old: old.derived, new: new.derived, id: \.id)
+        let restartedSensors = Set(sensors.changed)
+        let relinked = new.derived.filter { spec in
+            derived.unchanged.contains(spec.id) && spec.operands.contains { restartedSensors.contains($0.sensor) }
+        }.map(\.id)
+        derived.unchanged.removeAll { relinked.contains($0) }
+        derived.changed += relinked
         if old.gateway.id != new.gateway.id {
             refusals.append("gateway.id changed from '\(old.gateway.id)' to '\(new.gateway.id)' (it names the state files, the client and the topics)")
         }
@@ -96,28 +106,19 @@ struct ProfileDiff: Equatable {
         if !touched.isEmpty {
             refusals.append("inputs or outputs on an expander changed (\(touched.sorted().map { "'\($0)'" }.joined(separator: ", ")))")
         }
-        // A derived channel is linked to its operands' sensors when the gateway starts.
-        if old.derived != new.derived {
-            refusals.append("derived channels changed (they are linked to their operands at start)")
-        }
-        let feeding = Set(old.derived.flatMap { $0.operands.map(\.sensor) })
-        let restarted = Set(sensors.changed).intersection(feeding)
-        if !restarted.isEmpty {
-            refusals.append("sensors that derived channels read changed (\(restarted.sorted().map { "'\($0)'" }.joined(separator: ", ")))")
-        }
         let differing = Self.differingKeys(old.mqtt, new.mqtt)
         connectionKeys = differing.filter(Self.connectionKeyNames.contains)
         mqttKeys = differing.filter { !Self.connectionKeyNames.contains($0) }
     }
 
     var isEmpty: Bool {
-        inputs.isEmpty && sensors.isEmpty && outputs.isEmpty && expanders.isEmpty && pwmOutputs.isEmpty && mqttKeys.isEmpty
-            && connectionKeys.isEmpty
+        inputs.isEmpty && sensors.isEmpty && outputs.isEmpty && expanders.isEmpty && pwmOutputs.isEmpty && derived.isEmpty
+            && mqttKeys.isEmpty && connectionKeys.isEmpty
     }
 
     /// `sensors: 1 added, 1 removed, 3 unchanged; inputs: 2 unchanged`: the kinds the profiles have.
     var summary: String {
-        let kinds = [("inputs", inputs), ("sensors", sensors), ("outputs", outputs)]
+        let kinds = [("inputs", inputs), ("sensors", sensors), ("outputs", outputs), ("derived", derived)]
         let parts = kinds.filter { !$0.1.summary.isEmpty }.map { "\($0.0): \($0.1.summary)" }
         let components = parts.isEmpty ? "no inputs, sensors or outputs" : parts.joined(separator: "; ")
         var mqtt: [String] = []

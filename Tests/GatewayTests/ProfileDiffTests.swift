@@ -68,7 +68,7 @@ struct ProfileDiffTests {
         #expect(ProfileDiff(old: old, new: moved, stateDirectoryFromCommandLine: true).refusals.isEmpty)
     }
 
-    @Test("derived channels: a changed derived section, or a change to a sensor one reads, needs a restart")
+    @Test("derived channels: added, removed and changed by id; one whose sensor changed counts as changed; none needs a restart")
     func derived() throws {
         let derived = """
 
@@ -76,15 +76,20 @@ struct ProfileDiffTests {
               - { id: dew, dew_point: { temperature: keep.temperature, humidity: keep.humidity } }
             """
         let old = try profile(base + derived)
-        #expect(ProfileDiff(old: old, new: try profile(base + derived)).refusals.isEmpty)
-        let other = try profile(base + derived.replacingOccurrences(of: "dew_point", with: "absolute_humidity"))
-        #expect(ProfileDiff(old: old, new: other).refusals.contains { $0.contains("derived channels changed") })
-        let retuned = try profile(base.replacingOccurrences(of: "address: 0x76 }, interval: 1s", with: "address: 0x76 }, interval: 2s") + derived)
-        #expect(ProfileDiff(old: old, new: retuned).refusals.contains { $0.contains("sensors that derived channels read changed ('keep')") })
-        // A sensor no derived channel reads still reloads.
+        let same = ProfileDiff(old: old, new: try profile(base + derived))
+        #expect(same.refusals.isEmpty && same.derived.unchanged == ["dew"] && same.derived.isEmpty)
+        let other = ProfileDiff(old: old, new: try profile(base + derived.replacingOccurrences(of: "dew_point", with: "absolute_humidity")))
+        #expect(other.refusals.isEmpty && other.derived.changed == ["dew"])
+        #expect(other.summary.hasSuffix("; derived: 1 changed"), "\(other.summary)")
+        let retuned = ProfileDiff(old: old, new: try profile(base.replacingOccurrences(of: "address: 0x76 }, interval: 1s",
+                                                                                    with: "address: 0x76 }, interval: 2s") + derived))
+        #expect(retuned.refusals.isEmpty && retuned.sensors.changed == ["keep"] && retuned.derived.changed == ["dew"])
+        let removed = ProfileDiff(old: old, new: try profile(base))
+        #expect(removed.derived.removed == ["dew"] && removed.refusals.isEmpty)
+        // A sensor no derived channel reads leaves the derived channel as it is.
         let slower = ProfileDiff(old: old, new: try profile(base.replacingOccurrences(of: "address: 0x77 }, interval: 1s",
                                                                                     with: "address: 0x77 }, interval: 5s") + derived))
-        #expect(slower.sensors.changed == ["gone"])
+        #expect(slower.sensors.changed == ["gone"] && slower.derived.unchanged == ["dew"])
         #expect(slower.refusals.isEmpty, "\(slower.refusals)")
     }
 

@@ -190,6 +190,65 @@ struct ReloadIntegrationTests {
         #expect(Set(seqs).count == (seqs.max() ?? 0) - (seqs.min() ?? 0) + 1, "no gap in seq")
     }
 
+    @Test("derived channels on a reload: an unchanged one keeps its window, an added one publishes, a removed one's retained state is cleared")
+    func derivedChannels() throws {
+        let directory = TestEnvironment.temporaryDirectory()
+        let id = TestEnvironment.uniqueID("derivedreload")
+        let prefix = "sensorgate/\(id)"
+        let file = directory.appendingPathComponent("\(id).yaml")
+        func text(_ derived: [String]) -> String {
+            """
+            gateway: { id: \(id) }
+            mqtt: { qos: 1, retain: true }
+            sensors:
+              - { id: air, driver: bme280, i2c: { bus: 1, address: 0x76 }, interval: 100ms }
+            derived:
+            \(derived.joined(separator: "\n"))
+
+            """
+        }
+        let dew = """
+              - id: dew
+                dew_point: { temperature: air.temperature, humidity: air.humidity }
+                windows: [ { name: w, every: 6s, stats: [count, mean] } ]
+            """
+        let vapour = "  - { id: vapour, absolute_humidity: { temperature: air.temperature, humidity: air.humidity } }"
+        let sea = "  - { id: sea, sea_level_pressure: { pressure: air.pressure, altitude: 420 } }"
+        try write(text([dew, vapour]), to: file)
+        let subscriber = try Subscriber(topic: "\(prefix)/#")
+        try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/subscribed")
+        let gateway = try GatewayProcess.run(profile: file, stateDirectory: directory.appendingPathComponent("state"),
+                                             extra: ["--simulate", "--log-level", "debug"])
+        #expect(subscriber.wait(timeout: 15) { $0.contains { $0.topic == "\(prefix)/vapour" } }, "\(gateway.log)")
+        let windows = subscriber.messages(on: "\(prefix)/dew/w").count
+        #expect(subscriber.wait(timeout: 15) { $0.filter { $0.topic == "\(prefix)/dew/w" }.count > windows }, "\(gateway.log)")
+        Thread.sleep(forTimeInterval: 2.5)
+        let beforeReload = subscriber.messages.last { $0.json?["ts"] != nil }?.json?["ts"] as? String ?? ""
+
+        try write(text([dew, sea]), to: file)
+        kill(gateway.pid, SIGHUP)
+        #expect(gateway.waitForLog(timeout: 15) { $0.contains("reloaded \(file.path): sensors: 1 unchanged; derived: 1 added, 1 removed, 1 unchanged") },
+                "\(gateway.log)")
+        #expect(gateway.log.contains("reload: derived channel 'dew' unchanged"), "\(gateway.log)")
+        let afterReload = subscriber.messages.last { $0.json?["ts"] != nil }?.json?["ts"] as? String ?? ""
+        #expect(subscriber.wait(timeout: 10) { $0.contains { $0.topic == "\(prefix)/sea" && $0.json?["value"] != nil } }, "\(gateway.log)")
+        // The kept window spans the reload with a full count (60 readings in 6 s).
+        let spanning = subscriber.wait(timeout: 20) { messages in
+            messages.contains { message in
+                guard message.topic == "\(prefix)/dew/w", let json = message.json,
+                      let start = json["start"] as? String, let end = json["end"] as? String else { return false }
+                return start < beforeReload && end > afterReload && (json["count"] as? Int ?? 0) >= 55
+            }
+        }
+        #expect(spanning, "reload between \(beforeReload) and \(afterReload): \(subscriber.messages(on: "\(prefix)/dew/w").map(\.payload))")
+        // The removed channel's retained state is cleared, and nothing follows the clearing.
+        let cleared = subscriber.messages.lastIndex { $0.topic == "\(prefix)/vapour" && $0.payload.isEmpty }
+        let lastValue = subscriber.messages.lastIndex { $0.topic == "\(prefix)/vapour" && !$0.payload.isEmpty }
+        #expect(cleared != nil && lastValue.map { $0 < cleared! } ?? false, "\(subscriber.messages(on: "\(prefix)/vapour").suffix(3).map(\.payload))")
+        #expect(try retained("\(prefix)/vapour/#", probe: "\(prefix)/vapour/probe", port: TestEnvironment.brokerPort).isEmpty)
+        #expect(gateway.stop() == 0, "\(gateway.log)")
+    }
+
     @Test("RELOADING=1 with MONOTONIC_USEC, then READY=1 with what the reload did, as systemd wants")
     func notifiesSystemd() throws {
         let directory = TestEnvironment.temporaryDirectory()
