@@ -80,6 +80,43 @@ extension GatewayRuntime {
         publishPWM(output, at: loop.now())
     }
 
+    /// A reload's PWM outputs, on controllers that did not change (a changed expander needs
+    /// a restart): a removed output goes to its `safe` setting, an added or changed one to
+    /// its `initial`, each in one write (a changed one never passes through `safe`);
+    /// unchanged ones are not touched. Returns the removed ones, for their retained state.
+    func reloadPWM(_ diff: ProfileDiff) -> [PWMOutput] {
+        guard !diff.pwmOutputs.isEmpty else { return [] }
+        let removed = pwmOutputs.filter { diff.pwmOutputs.removed.contains($0.spec.id) }
+        // A channel an output leaves (removed, or moved to another channel) goes safe.
+        let moved = pwmOutputs.filter { output in
+            diff.pwmOutputs.changed.contains(output.spec.id)
+                && profile.pwmOutputs.first { $0.id == output.spec.id }.map { ($0.expander, $0.channel) != (output.spec.expander, output.spec.channel) } == true
+        }
+        for output in removed + moved {
+            if case .success(let safe) = output.spec.duty(of: output.spec.safe, period: output.controller.period), safe != output.duty {
+                output.controller.set(channel: output.spec.channel, count: PCA9685.count(duty: safe))
+            }
+        }
+        let starting = diff.pwmOutputs.starting
+        let running = pwmOutputs.filter { !diff.pwmOutputs.stopping.contains($0.spec.id) }
+        var started: [PWMOutput] = []
+        for spec in profile.pwmOutputs where starting.contains(spec.id) {
+            guard let controller = pwmControllers.first(where: { $0.spec.id == spec.expander }),
+                  case .success(let duty) = spec.duty(of: spec.initial, period: controller.period) else {
+                // Validated against the same controller's period: only a profile built by hand gets here.
+                logger.error("reload: PWM output '\(spec.id)': its expander or initial setting is not usable; not started")
+                continue
+            }
+            controller.set(channel: spec.channel, count: PCA9685.count(duty: duty))
+            started.append(PWMOutput(spec: spec, controller: controller, topic: topics.state(spec.id), duty: duty))
+        }
+        let order = Dictionary(profile.pwmOutputs.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        pwmOutputs = (running + started).sorted { (order[$0.spec.id] ?? 0) < (order[$1.spec.id] ?? 0) }
+        let now = loop.now()
+        for output in started { publishPWM(output, at: now) }
+        return removed
+    }
+
     /// At shutdown: every PWM output to its `safe` setting, written before the controllers stop.
     func stopPWM() {
         for output in pwmOutputs {

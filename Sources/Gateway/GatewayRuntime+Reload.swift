@@ -56,13 +56,14 @@ extension GatewayRuntime {
             }
             throw error
         }
+        leaving.pwmOutputs = reloadPWM(diff)
         clearRetained(leaving)
         carryCounters(leaving)
         if let (client, choice) = replacement {
             switchClient(to: client, brokers: choice, keys: diff.connectionKeys)
             diff.reconnects = true
         }
-        if !outputs.isEmpty, previous.outputs.isEmpty, previous.pwmOutputs.isEmpty {
+        if !outputs.isEmpty || !pwmOutputs.isEmpty, previous.outputs.isEmpty, previous.pwmOutputs.isEmpty {
             mqtt.subscribe(topics.commandFilter, qos: 1)
         }
         reannounceHomeAssistant(diff)
@@ -143,6 +144,7 @@ extension GatewayRuntime {
         var sensors: [SensorChannels] = []
         var workerBuses: Set<Int> = []
         var derived: [DerivedChannels.Channel] = []
+        var pwmOutputs: [PWMOutput] = []
     }
 
     /// Stops the removed and changed components: timers off, lines released, a removed
@@ -316,11 +318,13 @@ extension GatewayRuntime {
         var kept = Set<String>()
         for input in inputs { kept.formUnion(retainedTopics(input)) }
         for output in outputs { kept.insert(output.topic) }
+        for output in pwmOutputs { kept.insert(output.topic) }
         for sensor in sensors { kept.formUnion(retainedTopics(sensor)) }
         for channel in derived.channels { kept.formUnion(retainedTopics(channel)) }
         var cleared = Set<String>()
         for input in leaving.inputs { cleared.formUnion(retainedTopics(input)) }
         for output in leaving.outputs { cleared.insert(output.topic) }
+        for output in leaving.pwmOutputs { cleared.insert(output.topic) }
         for sensor in leaving.sensors { cleared.formUnion(retainedTopics(sensor)) }
         for channel in leaving.derived { cleared.formUnion(retainedTopics(channel)) }
         for topic in cleared.subtracting(kept).sorted() {
@@ -357,7 +361,9 @@ extension GatewayRuntime {
     /// A new announcer works out what the running one announced and this profile no longer
     /// has (see ``HomeAssistantAnnouncer``): announcing on a live connection removes it.
     private func reannounceHomeAssistant(_ diff: ProfileDiff) {
-        guard homeAssistant != nil, !(diff.inputs.isEmpty && diff.sensors.isEmpty && diff.outputs.isEmpty && diff.derived.isEmpty) else { return }
+        guard homeAssistant != nil,
+              !(diff.inputs.isEmpty && diff.sensors.isEmpty && diff.outputs.isEmpty && diff.pwmOutputs.isEmpty && diff.derived.isEmpty)
+        else { return }
         homeAssistant = HomeAssistantAnnouncer(profile: profile, topics: topics, stateDirectory: stateDirectory,
                                                softwareVersion: softwareVersion, logger: logger)
         if mqtt.state == .connected { announceHomeAssistant(reason: "after a reload") }
@@ -365,7 +371,8 @@ extension GatewayRuntime {
 
     private func logDetails(_ diff: ProfileDiff) {
         guard logger.logLevel <= .debug else { return }
-        for (kind, changes) in [("input", diff.inputs), ("sensor", diff.sensors), ("output", diff.outputs), ("derived channel", diff.derived)] {
+        for (kind, changes) in [("input", diff.inputs), ("sensor", diff.sensors), ("output", diff.outputs),
+                               ("PWM output", diff.pwmOutputs), ("derived channel", diff.derived)] {
             for id in changes.added { logger.debug("reload: \(kind) '\(id)' added") }
             for id in changes.removed { logger.debug("reload: \(kind) '\(id)' removed") }
             for id in changes.changed { logger.debug("reload: \(kind) '\(id)' changed: stopped and started again") }

@@ -93,9 +93,6 @@ struct ProfileDiff: Equatable {
         if !expanders.isEmpty {
             refusals.append("expanders changed (\(Self.names(expanders)))")
         }
-        if !pwmOutputs.isEmpty {
-            refusals.append("PWM outputs changed (\(Self.names(pwmOutputs)))")
-        }
         // An expander's port is set up once, from every line the profile takes on it.
         let expanderLines = Set(old.inputs.filter { $0.gpio.expander != nil }.map(\.id)
             + new.inputs.filter { $0.gpio.expander != nil }.map(\.id)
@@ -118,7 +115,8 @@ struct ProfileDiff: Equatable {
 
     /// `sensors: 1 added, 1 removed, 3 unchanged; inputs: 2 unchanged`: the kinds the profiles have.
     var summary: String {
-        let kinds = [("inputs", inputs), ("sensors", sensors), ("outputs", outputs), ("derived", derived)]
+        let kinds = [("inputs", inputs), ("sensors", sensors), ("outputs", outputs), ("PWM outputs", pwmOutputs),
+                     ("derived", derived)]
         let parts = kinds.filter { !$0.1.summary.isEmpty }.map { "\($0.0): \($0.1.summary)" }
         let components = parts.isEmpty ? "no inputs, sensors or outputs" : parts.joined(separator: "; ")
         var mqtt: [String] = []

@@ -148,7 +148,7 @@ struct ProfileDiffTests {
         #expect(ProfileDiff.differingKeys(applied, loaded) == ["topic_prefix", "qos"])
     }
 
-    @Test("a line on an expander, an expander or a PWM output changed: a restart")
+    @Test("a line on an expander, or an expander, changed: a restart")
     func expanders() throws {
         let old = try profile("""
             expanders:
@@ -166,5 +166,29 @@ struct ProfileDiffTests {
         let diff = ProfileDiff(old: old, new: new)
         #expect(diff.refusals == ["inputs or outputs on an expander changed ('b')"])
         #expect(ProfileDiff(old: old, new: old).refusals.isEmpty)
+    }
+
+    @Test("PWM outputs on an unchanged controller reload by id; a changed controller needs a restart")
+    func pwmOutputs() throws {
+        let controller = "expanders:\n  - { id: pwm, driver: pca9685, i2c: { bus: 1, address: 0x40 } }\n"
+        let old = try profile(controller + """
+            outputs:
+              - { id: dimmer, pwm: { expander: pwm, channel: 0 } }
+              - { id: pump, pwm: { expander: pwm, channel: 1 } }
+            """)
+        let new = try profile(controller + """
+            outputs:
+              - { id: dimmer, pwm: { expander: pwm, channel: 0 } }
+              - { id: fan, pwm: { expander: pwm, channel: 2 }, initial: 50 }
+            """)
+        let diff = ProfileDiff(old: old, new: new)
+        #expect(diff.refusals.isEmpty, "\(diff.refusals)")
+        #expect(diff.pwmOutputs.added == ["fan"] && diff.pwmOutputs.removed == ["pump"] && diff.pwmOutputs.unchanged == ["dimmer"])
+        #expect(diff.summary == "PWM outputs: 1 added, 1 removed, 1 unchanged", "\(diff.summary)")
+        let faster = try profile(controller.replacingOccurrences(of: "0x40 }", with: "0x40 }, frequency: 1000") + """
+            outputs:
+              - { id: dimmer, pwm: { expander: pwm, channel: 0 } }
+            """)
+        #expect(ProfileDiff(old: old, new: faster).refusals.contains { $0.hasPrefix("expanders changed ('pwm' changed)") })
     }
 }
