@@ -88,6 +88,22 @@ final class ExpanderPort: GPIOChip, @unchecked Sendable {
         thread.wake()
     }
 
+    /// A reload changed the lines taken on the part: directions and pull-ups from
+    /// `configuration`, and the latch from it only for the lines in `fresh` (outputs that
+    /// start now); every other output keeps the level it drives. The worker sets the part
+    /// up again on its next turn, with the same latch bits for the kept outputs, so they
+    /// do not glitch. Lines ask for what the new configuration says from now on.
+    func reconfigure(_ new: ExpanderPortConfiguration, fresh: UInt16) {
+        lock.withLock {
+            guard new != configuration || fresh != 0 else { return }
+            var merged = new
+            merged.latch = (new.latch & fresh) | (configuration.latch & ~fresh)
+            configuration = merged
+            needsSetUp = true
+        }
+        thread.wake()
+    }
+
     func release(_ request: ExpanderLineRequest) {
         lock.withLock { requests.removeAll { $0 === request } }
     }

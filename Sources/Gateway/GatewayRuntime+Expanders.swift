@@ -31,6 +31,19 @@ extension GatewayRuntime {
         }
     }
 
+    /// After a reload stopped what it stops: each GPIO expander's lines as `profile` takes
+    /// them (see ``ExpanderPort/reconfigure(_:fresh:)``); `starting`, the outputs whose
+    /// `initial` level applies.
+    func reconfigureExpanders(starting: Set<String>) {
+        for port in expanders {
+            var fresh: UInt16 = 0
+            for output in profile.outputs where output.gpio.expander == port.spec.id && starting.contains(output.id) {
+                if case .offset(let offset) = output.gpio.line { fresh |= 1 << offset }
+            }
+            port.reconfigure(Self.portConfiguration(for: port.spec, in: profile), fresh: fresh)
+        }
+    }
+
     /// The GPIO expander part of a driver; nil for a PWM controller.
     static func part(_ driver: ExpanderSpec.Driver) -> (any GPIOExpanderPart)? {
         switch driver {

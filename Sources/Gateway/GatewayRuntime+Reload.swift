@@ -49,6 +49,8 @@ extension GatewayRuntime {
             logger.error("reload: \(error); starting the previous inputs, sensors and outputs again")
             undoStart(diff)
             profile = previous
+            // The stopped outputs start again at the level they had (restart(_:previous:)).
+            reconfigureExpanders(starting: [])
             do {
                 try restart(leaving, previous: previous)
             } catch {
@@ -186,6 +188,7 @@ extension GatewayRuntime {
 
     /// Starts the added and changed components, in the new profile's order.
     private func start(_ diff: ProfileDiff) throws(GatewayError) {
+        reconfigureExpanders(starting: diff.outputs.starting)
         try startOutputs(profile.outputs.filter { diff.outputs.starting.contains($0.id) })
         try startInputs(profile.inputs.filter { diff.inputs.starting.contains($0.id) })
         let startingSensors = profile.sensors.filter { diff.sensors.starting.contains($0.id) }

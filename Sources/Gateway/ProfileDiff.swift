@@ -93,16 +93,6 @@ struct ProfileDiff: Equatable {
         if !expanders.isEmpty {
             refusals.append("expanders changed (\(Self.names(expanders)))")
         }
-        // An expander's port is set up once, from every line the profile takes on it.
-        let expanderLines = Set(old.inputs.filter { $0.gpio.expander != nil }.map(\.id)
-            + new.inputs.filter { $0.gpio.expander != nil }.map(\.id)
-            + old.outputs.filter { $0.gpio.expander != nil }.map(\.id)
-            + new.outputs.filter { $0.gpio.expander != nil }.map(\.id))
-        let touched = (inputs.stopping.union(inputs.starting).union(outputs.stopping).union(outputs.starting))
-            .intersection(expanderLines)
-        if !touched.isEmpty {
-            refusals.append("inputs or outputs on an expander changed (\(touched.sorted().map { "'\($0)'" }.joined(separator: ", ")))")
-        }
         let differing = Self.differingKeys(old.mqtt, new.mqtt)
         connectionKeys = differing.filter(Self.connectionKeyNames.contains)
         mqttKeys = differing.filter { !Self.connectionKeyNames.contains($0) }

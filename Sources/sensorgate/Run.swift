@@ -13,10 +13,13 @@ struct Run: AsyncParsableCommand {
             goes on unchanged. A valid one is applied by id: unchanged inputs, sensors and outputs keep \
             their lines, counters, windows and output levels; added ones start; removed ones stop and \
             their retained topics are cleared; changed ones start again (losing their state). seq goes on \
-            without a gap and nothing waiting to be sent is lost. A restart is needed for gateway.id, \
-            gateway.state_dir, gateway.board, expanders, PWM outputs and inputs or outputs on an expander \
-            (the reload is refused), and for the mqtt section (the reload applies the rest and keeps the \
-            running mqtt settings).
+            without a gap and nothing waiting to be sent is lost. Derived channels, PWM outputs and lines \
+            on an expander are applied the same way. A changed broker, client id, credentials, TLS, \
+            keepalive, session or protocol connects anew once the running connection delivered what it \
+            holds (the outbox keeps every message). A restart is needed for gateway.id, \
+            gateway.state_dir, gateway.board and the expanders themselves (the reload is refused), and \
+            for mqtt.topic_prefix, qos, retain, outbox, home_assistant and stats (the reload applies the \
+            rest and keeps the running ones).
             """)
 
     @Option(name: .long, help: ArgumentHelp("The device profile (YAML or JSON).", valueName: "FILE"))

@@ -148,7 +148,7 @@ struct ProfileDiffTests {
         #expect(ProfileDiff.differingKeys(applied, loaded) == ["topic_prefix", "qos"])
     }
 
-    @Test("a line on an expander, or an expander, changed: a restart")
+    @Test("lines on an expander reload like any other; a changed expander needs a restart")
     func expanders() throws {
         let old = try profile("""
             expanders:
@@ -164,8 +164,14 @@ struct ProfileDiffTests {
               - { id: b, gpio: { expander: x, line: 1 } }
             """)
         let diff = ProfileDiff(old: old, new: new)
-        #expect(diff.refusals == ["inputs or outputs on an expander changed ('b')"])
-        #expect(ProfileDiff(old: old, new: old).refusals.isEmpty)
+        #expect(diff.refusals.isEmpty && diff.inputs.added == ["b"] && diff.inputs.unchanged == ["a"])
+        let polled = try profile("""
+            expanders:
+              - { id: x, driver: mcp23017, i2c: { bus: 1, address: 0x20 }, poll: 50ms }
+            inputs:
+              - { id: a, gpio: { expander: x, line: 0 } }
+            """)
+        #expect(ProfileDiff(old: old, new: polled).refusals == ["expanders changed ('x' changed)"])
     }
 
     @Test("PWM outputs on an unchanged controller reload by id; a changed controller needs a restart")
