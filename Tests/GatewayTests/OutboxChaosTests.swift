@@ -30,19 +30,6 @@ struct OutboxChaosTests {
         return file
     }
 
-    /// A persistent subscriber to the gateway's topics, its session in place before the gateway starts.
-    func tally(_ id: String, _ broker: PersistentBroker) throws -> SequenceTally {
-        let tally = try SequenceTally(topic: "sensorgate/\(id)/#", port: broker.port, clientID: "tally-\(id)")
-        let deadline = Date().addingTimeInterval(10)
-        while tally.seen[0] == nil, Date() < deadline {
-            _ = try run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1",
-                                                   "-t", "sensorgate/\(id)/probe", "-m", #"{"seq":0}"#])
-            tally.wait(timeout: 0.5) { $0.seen[0] != nil }
-        }
-        guard tally.seen[0] != nil else { throw TestFailure("the subscriber never saw its probe") }
-        return tally
-    }
-
     /// `thread` or `address` under `Tests/Sanitizers/run`, which slows the gateway several
     /// times (so the rate is not demanded there) and keeps freed memory in quarantine (so
     /// resident memory is not measured there); nil otherwise.
@@ -58,7 +45,7 @@ struct OutboxChaosTests {
         let broker = try PersistentBroker()
         let directory = TestEnvironment.temporaryDirectory()
         let id = TestEnvironment.uniqueID("chaos")
-        let tally = try tally(id, broker)
+        let tally = try SequenceTally.ofGateway(id, on: broker)
         let gateway = try GatewayProcess.run(profile: try profile(id: id, in: directory),
                                              stateDirectory: directory.appendingPathComponent("state"), broker: broker.url)
         let start = Date()
@@ -92,7 +79,7 @@ struct OutboxChaosTests {
         let broker = try PersistentBroker()
         let directory = TestEnvironment.temporaryDirectory()
         let id = TestEnvironment.uniqueID("killed")
-        let tally = try tally(id, broker)
+        let tally = try SequenceTally.ofGateway(id, on: broker)
         let profile = try profile(id: id, in: directory)
         let state = directory.appendingPathComponent("state")
         let first = try GatewayProcess.run(profile: profile, stateDirectory: state, broker: broker.url)
@@ -122,7 +109,7 @@ struct OutboxChaosTests {
         let broker = try PersistentBroker()
         let directory = TestEnvironment.temporaryDirectory()
         let id = TestEnvironment.uniqueID("outage")
-        let tally = try tally(id, broker)
+        let tally = try SequenceTally.ofGateway(id, on: broker)
         let gateway = try GatewayProcess.run(profile: try profile(id: id, in: directory, maxMessages: 2_000),
                                              stateDirectory: directory.appendingPathComponent("state"), broker: broker.url)
         #expect(tally.wait(timeout: 15) { $0.highest > 1_000 }, "\(gateway.log)")

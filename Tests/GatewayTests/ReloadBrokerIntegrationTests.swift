@@ -29,18 +29,6 @@ struct ReloadBrokerIntegrationTests {
         """
     }
 
-    func tally(_ id: String, _ broker: PersistentBroker) throws -> SequenceTally {
-        let tally = try SequenceTally(topic: "sensorgate/\(id)/#", port: broker.port, clientID: "tally-\(id)-\(broker.port)")
-        let deadline = Date().addingTimeInterval(10)
-        while tally.seen[0] == nil, Date() < deadline {
-            _ = try run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1",
-                                                   "-t", "sensorgate/\(id)/probe", "-m", #"{"seq":0}"#])
-            tally.wait(timeout: 0.5) { $0.seen[0] != nil }
-        }
-        guard tally.seen[0] != nil else { throw TestFailure("the subscriber on \(broker.port) never saw its probe") }
-        return tally
-    }
-
     /// The retained `<prefix>/status` on `broker`.
     func retainedStatus(_ prefix: String, _ broker: PersistentBroker) throws -> String? {
         // `status/#` takes `status` itself and the probe under it.
@@ -50,21 +38,43 @@ struct ReloadBrokerIntegrationTests {
         return subscriber.messages.last { $0.retained && $0.topic == "\(prefix)/status" }.map(\.payload)
     }
 
+    /// Two brokers with a tally each, and a gateway publishing to the first.
+    final class TwoBrokers {
+        let first: PersistentBroker
+        let second: PersistentBroker
+        let id: String
+        let file: URL
+        let onFirst: SequenceTally
+        let onSecond: SequenceTally
+        let gateway: GatewayProcess
+
+        init(_ name: String, outbox: Bool, profile: (String, String, Bool) -> String) throws {
+            first = try PersistentBroker()
+            second = try PersistentBroker()
+            let directory = TestEnvironment.temporaryDirectory()
+            id = TestEnvironment.uniqueID(name)
+            file = directory.appendingPathComponent("\(id).yaml")
+            try profile(id, first.url, outbox).write(to: file, atomically: true, encoding: .utf8)
+            onFirst = try SequenceTally.ofGateway(id, on: first, clientID: "tally-\(id)-first")
+            onSecond = try SequenceTally.ofGateway(id, on: second, clientID: "tally-\(id)-second")
+            gateway = try GatewayProcess(["run", "--profile", file.path, "--state-dir", directory.appendingPathComponent("state").path,
+                                          "--simulate"])
+        }
+
+        /// Every number in `1...last` seen at neither broker.
+        func missing(upTo last: Int) -> [Int] {
+            let seen = onFirst.seen.merging(onSecond.seen, uniquingKeysWith: +)
+            return (1...max(1, last)).filter { seen[$0] == nil }
+        }
+    }
+
     func write(_ text: String, to file: URL) throws { try text.write(to: file, atomically: true, encoding: .utf8) }
 
     @Test("a new broker in the profile: the gateway moves to it with its outbox; every seq arrives at one broker or the other")
     func movesWithOutbox() throws {
-        let first = try PersistentBroker()
-        let second = try PersistentBroker()
-        let directory = TestEnvironment.temporaryDirectory()
-        let id = TestEnvironment.uniqueID("rebroker")
+        let rig = try TwoBrokers("rebroker", outbox: true) { profileText(id: $0, broker: $1, outbox: $2) }
+        let (first, second, id, file, onFirst, onSecond, gateway) = (rig.first, rig.second, rig.id, rig.file, rig.onFirst, rig.onSecond, rig.gateway)
         let prefix = "sensorgate/\(id)"
-        let file = directory.appendingPathComponent("\(id).yaml")
-        try write(profileText(id: id, broker: first.url, outbox: true), to: file)
-        let onFirst = try tally(id, first)
-        let onSecond = try tally(id, second)
-        let gateway = try GatewayProcess(["run", "--profile", file.path, "--state-dir", directory.appendingPathComponent("state").path,
-                                          "--simulate"])
         #expect(onFirst.wait(timeout: 20) { $0.highest > 1_000 }, "\(gateway.log)")
 
         try write(profileText(id: id, broker: second.url, outbox: true), to: file)
@@ -84,10 +94,7 @@ struct ReloadBrokerIntegrationTests {
 
         #expect(gateway.stop() == 0, "\(gateway.log)")
         let summary = try #require(OutboxSummary(log: gateway.log), "\(gateway.log)")
-        func missing() -> [Int] {
-            let seen = onFirst.seen.merging(onSecond.seen, uniquingKeysWith: +)
-            return (1...summary.assigned).filter { seen[$0] == nil }
-        }
+        func missing() -> [Int] { rig.missing(upTo: summary.assigned) }
         _ = onSecond.wait(timeout: 30) { _ in missing().isEmpty }
         print("reload to another broker: \(summary.assigned) readings, \(onFirst.highest) highest on the first broker, \(missing().count) missing, \(onFirst.duplicates + onSecond.duplicates) duplicates, \(Set(onFirst.seen.keys).intersection(onSecond.seen.keys).count - 1) on both")
         #expect(missing().isEmpty, "missing seq: \(missing().prefix(20))\n\(gateway.log)")
@@ -97,16 +104,8 @@ struct ReloadBrokerIntegrationTests {
 
     @Test("the old broker is down when the profile names a new one: what waited in memory goes to the new broker, and every loss is counted")
     func movesAwayFromADeadBroker() throws {
-        let first = try PersistentBroker()
-        let second = try PersistentBroker()
-        let directory = TestEnvironment.temporaryDirectory()
-        let id = TestEnvironment.uniqueID("deadbroker")
-        let file = directory.appendingPathComponent("\(id).yaml")
-        try write(profileText(id: id, broker: first.url, outbox: false), to: file)
-        let onFirst = try tally(id, first)
-        let onSecond = try tally(id, second)
-        let gateway = try GatewayProcess(["run", "--profile", file.path, "--state-dir", directory.appendingPathComponent("state").path,
-                                          "--simulate"])
+        let rig = try TwoBrokers("deadbroker", outbox: false) { profileText(id: $0, broker: $1, outbox: $2) }
+        let (first, second, id, file, onFirst, onSecond, gateway) = (rig.first, rig.second, rig.id, rig.file, rig.onFirst, rig.onSecond, rig.gateway)
         #expect(onFirst.wait(timeout: 20) { $0.highest > 1_000 }, "\(gateway.log)")
         first.stop()
         #expect(gateway.waitForLog(timeout: 15) { $0.contains("unreachable") }, "\(gateway.log)")
@@ -123,10 +122,7 @@ struct ReloadBrokerIntegrationTests {
         // The messages libmosquitto held for the dead broker are the only loss, and the log says how many.
         let lost = gateway.log.firstMatch(of: #/stopping without a broker: (\d+) messages were not delivered/#).map { Int($0.1)! } ?? 0
         let last = onSecond.highest
-        func missing() -> [Int] {
-            let seen = onFirst.seen.merging(onSecond.seen, uniquingKeysWith: +)
-            return (1...last).filter { seen[$0] == nil }
-        }
+        func missing() -> [Int] { rig.missing(upTo: last) }
         _ = onFirst.wait(timeout: 20) { _ in missing().count <= lost }
         print("reload away from a dead broker: \(last) readings, \(missing().count) missing, \(lost) counted as not delivered")
         #expect(missing().count == lost, "missing \(missing().count) (\(missing().prefix(10))), counted \(lost)\n\(gateway.log)")
@@ -142,7 +138,7 @@ struct ReloadBrokerIntegrationTests {
         let id = TestEnvironment.uniqueID("keepbroker")
         let file = directory.appendingPathComponent("\(id).yaml")
         try write(profileText(id: id, broker: "mqtt://127.0.0.1:1", outbox: false), to: file)
-        let tally = try tally(id, broker)
+        let tally = try SequenceTally.ofGateway(id, on: broker)
         let gateway = try GatewayProcess.run(profile: file, stateDirectory: directory.appendingPathComponent("state"), broker: broker.url)
         #expect(tally.wait(timeout: 20) { $0.highest > 1_000 }, "\(gateway.log)")
 

@@ -53,18 +53,6 @@ struct ReloadIntegrationTests {
           - { id: fresh, driver: lm75, i2c: { bus: 1 }, interval: 100ms }
         """
 
-    func tally(_ id: String, _ broker: PersistentBroker) throws -> SequenceTally {
-        let tally = try SequenceTally(topic: "sensorgate/\(id)/#", port: broker.port, clientID: "tally-\(id)")
-        let deadline = Date().addingTimeInterval(10)
-        while tally.seen[0] == nil, Date() < deadline {
-            _ = try run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1",
-                                                   "-t", "sensorgate/\(id)/probe", "-m", #"{"seq":0}"#])
-            tally.wait(timeout: 0.5) { $0.seen[0] != nil }
-        }
-        guard tally.seen[0] != nil else { throw TestFailure("the subscriber never saw its probe") }
-        return tally
-    }
-
     /// The retained messages a new subscriber to `filter` gets (the broker sends them
     /// before the probe published after subscribing).
     func retained(_ filter: String, probe: String, port: Int) throws -> [ReceivedMessage] {
@@ -84,7 +72,7 @@ struct ReloadIntegrationTests {
         let prefix = "sensorgate/\(id)"
         let file = directory.appendingPathComponent("\(id).yaml")
         try write(profileText(id: id, sensors: [keep, gone, tuned("1s")].joined(separator: "\n")), to: file)
-        let tally = try tally(id, broker)
+        let tally = try SequenceTally.ofGateway(id, on: broker)
         let subscriber = try Subscriber(topic: "\(prefix)/#", port: broker.port)
         try subscriber.waitUntilSubscribed(probeTopic: "\(prefix)/subscribed", port: broker.port)
         let gateway = try GatewayProcess.run(profile: file, stateDirectory: directory.appendingPathComponent("state"),

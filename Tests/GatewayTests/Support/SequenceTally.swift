@@ -17,6 +17,20 @@ final class SequenceTally: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// A tally of gateway `id`'s topics on `broker`, its session in place (its probe, seq 0,
+    /// seen) before the gateway starts. `clientID` tells two tallies of one gateway apart.
+    static func ofGateway(_ id: String, on broker: PersistentBroker, clientID: String? = nil) throws -> SequenceTally {
+        let tally = try SequenceTally(topic: "sensorgate/\(id)/#", port: broker.port, clientID: clientID ?? "tally-\(id)")
+        let deadline = Date().addingTimeInterval(10)
+        while tally.seen[0] == nil, Date() < deadline {
+            _ = try run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1",
+                                                   "-t", "sensorgate/\(id)/probe", "-m", #"{"seq":0}"#])
+            tally.wait(timeout: 0.5) { $0.seen[0] != nil }
+        }
+        guard tally.seen[0] != nil else { throw TestFailure("the subscriber on port \(broker.port) never saw its probe") }
+        return tally
+    }
+
     func stop() { child?.stop(grace: 2) }
 
     private func count(_ line: String) {
