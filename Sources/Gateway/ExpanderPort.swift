@@ -94,14 +94,15 @@ final class ExpanderPort: GPIOChip, @unchecked Sendable {
     /// up again on its next turn, with the same latch bits for the kept outputs, so they
     /// do not glitch. Lines ask for what the new configuration says from now on.
     func reconfigure(_ new: ExpanderPortConfiguration, fresh: UInt16) {
-        lock.withLock {
-            guard new != configuration || fresh != 0 else { return }
+        let changed = lock.withLock { () -> Bool in
             var merged = new
             merged.latch = (new.latch & fresh) | (configuration.latch & ~fresh)
+            guard merged != configuration else { return false }
             configuration = merged
             needsSetUp = true
+            return true
         }
-        thread.wake()
+        if changed { thread.wake() }
     }
 
     func release(_ request: ExpanderLineRequest) {
