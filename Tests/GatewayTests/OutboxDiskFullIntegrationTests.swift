@@ -50,18 +50,21 @@ struct OutboxDiskFullIntegrationTests {
             .trimmingCharacters(in: .whitespacesAndNewlines)))
         kill(pid, SIGSTOP)
         let refused = gateway.waitForLog(timeout: 20) { $0.contains("new messages are dropped and counted") }
+        // Room is made while the broker is still stopped: acknowledgements freeing pages
+        // must not end the episode before the test does, or there would be two.
+        try FileManager.default.removeItem(atPath: filler)
+        let writable = gateway.waitForLog(timeout: 20) { $0.contains("writable again") }
         kill(pid, SIGCONT)
         try #require(refused, "the outbox never met the full disk:\n\(gateway.log)")
+        #expect(writable, "\(gateway.log)")
 
+        // The fault waited in the client's memory while the broker was stopped.
         #expect(subscriber.wait(timeout: 15) { messages in
             messages.contains { $0.topic == "\(prefix)/error" && $0.payload.contains("outbox") && $0.payload.contains("dropped and counted") }
         }, "\(gateway.log)")
         let fault = subscriber.messages(on: "\(prefix)/error").first
         #expect(fault?.json?["seq"] == nil, "a fault the outbox could not store has no seq: \(fault?.payload ?? "none")")
         #expect(fault?.json?["ts"] is String, "\(fault?.payload ?? "none")")
-
-        try FileManager.default.removeItem(atPath: filler)
-        #expect(gateway.waitForLog(timeout: 20) { $0.contains("writable again") }, "\(gateway.log)")
         let resumed = subscriber.messages.count
         #expect(subscriber.wait(timeout: 15) { $0.dropFirst(resumed).filter { $0.seq != nil }.count >= 50 }, "\(gateway.log)")
         #expect(gateway.stop() == 0, "\(gateway.log)")
