@@ -71,6 +71,8 @@ extension GatewayRuntime {
         mqtt = successor
         brokers = choice
         listen(to: successor)
+        // Home Assistant's status and the command filter: subscribed once, kept by the client.
+        for filter in retiring.subscriptionFilters { successor.subscribe(filter.topic, qos: filter.qos) }
         retiringClients.append(retiring)
         let offline = OutgoingMessage(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true)
         retiring.shutdown(timeout: Self.retireTimeout, final: [offline]) { [unowned self] in

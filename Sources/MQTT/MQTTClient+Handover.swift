@@ -23,6 +23,9 @@ extension MQTTClient {
         drainBuffer()
     }
 
+    /// The topic filters this client subscribes to on every connection, for its successor.
+    public var subscriptionFilters: [(topic: String, qos: Int32)] { subscriptions }
+
     /// Disconnects all callbacks: a retiring client's last acknowledgements and messages
     /// concern nobody any more.
     public func detachCallbacks() {

@@ -10,7 +10,7 @@ import Glibc
 /// broker count each `seq`.
 @Suite("Reload of the connection (real binary, real mosquitto)", .serialized)
 struct ReloadBrokerIntegrationTests {
-    func profileText(id: String, broker: String, outbox: Bool, keepalive: String = "60s") -> String {
+    func profileText(id: String, broker: String, outbox: Bool, keepalive: String = "60s", homeAssistant: Bool = false) -> String {
         """
         gateway:
           id: \(id)
@@ -19,6 +19,7 @@ struct ReloadBrokerIntegrationTests {
           qos: 1
           keepalive: \(keepalive)
         \(outbox ? "  outbox: { max_messages: 1000000 }" : "")
+        \(homeAssistant ? "  home_assistant: { discovery: true, prefix: ha-\(id) }" : "")
         inputs:
           - id: edge
             gpio: { line: 5 }
@@ -137,23 +138,29 @@ struct ReloadBrokerIntegrationTests {
         let directory = TestEnvironment.temporaryDirectory()
         let id = TestEnvironment.uniqueID("keepbroker")
         let file = directory.appendingPathComponent("\(id).yaml")
-        try write(profileText(id: id, broker: "mqtt://127.0.0.1:1", outbox: false), to: file)
+        try write(profileText(id: id, broker: "mqtt://127.0.0.1:1", outbox: false, homeAssistant: true), to: file)
         let tally = try SequenceTally.ofGateway(id, on: broker)
         let gateway = try GatewayProcess.run(profile: file, stateDirectory: directory.appendingPathComponent("state"), broker: broker.url)
         #expect(tally.wait(timeout: 20) { $0.highest > 1_000 }, "\(gateway.log)")
 
-        try write(profileText(id: id, broker: "mqtt://127.0.0.1:2", outbox: false), to: file)
+        try write(profileText(id: id, broker: "mqtt://127.0.0.1:2", outbox: false, homeAssistant: true), to: file)
         kill(gateway.pid, SIGHUP)
         #expect(gateway.waitForLog(timeout: 15) { $0.contains("reloaded \(file.path)") }, "\(gateway.log)")
         #expect(gateway.log.contains("--broker \(broker.url) given on the command line stays"), "\(gateway.log)")
         #expect(!gateway.log.contains("connecting anew"), "the same client configuration: no new connection\n\(gateway.log)")
 
-        try write(profileText(id: id, broker: "mqtt://127.0.0.1:2", outbox: false, keepalive: "20s"), to: file)
+        try write(profileText(id: id, broker: "mqtt://127.0.0.1:2", outbox: false, keepalive: "20s", homeAssistant: true), to: file)
         kill(gateway.pid, SIGHUP)
         #expect(gateway.waitForLog(timeout: 15) { $0.contains("connecting anew, to \(broker.url), once \(broker.url) has what it holds") },
                 "\(gateway.log)")
         let reloadedAt = tally.highest
         #expect(tally.wait(timeout: 20) { $0.highest > reloadedAt + 1_000 }, "\(gateway.log)")
+        // The new client subscribes to what the old one did: Home Assistant's birth
+        // message still asks for the discovery again.
+        #expect(gateway.waitForLog(timeout: 10) { $0.components(separatedBy: "entities (device discovery under ha-\(id)/) on connecting").count == 3 },
+                "announced once per connection: \(gateway.log)")
+        try publish("ha-\(id)/status", "online", port: broker.port)
+        #expect(gateway.waitForLog(timeout: 10) { $0.contains("after Home Assistant came online") }, "\(gateway.log)")
         #expect(gateway.stop() == 0, "\(gateway.log)")
         let last = tally.highest
         _ = tally.wait(timeout: 10) { $0.missing(upTo: last).isEmpty }
