@@ -6,9 +6,9 @@ import SensorgateCore
 /// and read edge events from them exactly as from a kernel chip, so debounce, counters,
 /// edge metrics, payloads and output commands are the same code.
 ///
-/// Its own worker thread does all bus traffic: it reads the port every `poll`, and at once
-/// when the part's interrupt line fell (``interrupted(at:)``), and writes the output latch
-/// when an output changed. A change of an input between two reads becomes one edge,
+/// Its bus's worker does all its bus traffic (``AttendedBusPart``): it reads the port every
+/// `poll`, and at once when the part's interrupt line fell (``interrupted(at:)``), and
+/// writes the output latch when an output changed. A change of an input between two reads becomes one edge,
 /// stamped with the INT edge's kernel timestamp when an interrupt woke the read, else with
 /// the time the read finished; a pulse shorter than the read interval is not seen.
 ///
@@ -16,7 +16,7 @@ import SensorgateCore
 /// part that does not answer stops the start, as a missing gpiochip does). After a failed
 /// transaction it is set up again with the outputs' current levels, since a failure is
 /// often a part that lost power and came back with every line an input.
-final class ExpanderPort: GPIOChip, @unchecked Sendable {
+final class ExpanderPort: GPIOChip, AttendedBusPart, @unchecked Sendable {
     let spec: ExpanderSpec
     let part: any GPIOExpanderPart
     let bus: any I2CBus
@@ -24,6 +24,7 @@ final class ExpanderPort: GPIOChip, @unchecked Sendable {
     var interruptRequest: (any GPIOLineRequest)?
     /// A failed or recovered transaction: a message for the log and `<prefix>/error`.
     var onTrouble: (@Sendable (_ message: String, _ recovered: Bool) -> Void)?
+    var requestTurn: (@Sendable () -> Void)?
 
     private let clock: any MonotonicClock
     private let lock = Mutex()
@@ -35,7 +36,8 @@ final class ExpanderPort: GPIOChip, @unchecked Sendable {
     private var needsSetUp = false
     private var failing = false
     private var requests: [ExpanderLineRequest] = []
-    private let thread: WorkerThread
+    /// The worker's: when the port is read next without an interrupt.
+    private var nextPoll: Timestamp?
 
     init(spec: ExpanderSpec, part: any GPIOExpanderPart, bus: any I2CBus, configuration: ExpanderPortConfiguration,
          clock: any MonotonicClock = SystemClock()) {
@@ -44,7 +46,6 @@ final class ExpanderPort: GPIOChip, @unchecked Sendable {
         self.bus = bus
         self.configuration = configuration
         self.clock = clock
-        self.thread = WorkerThread(clock: clock)
     }
 
     /// Sets the part up and reads its port once (blocking: the gateway is starting).
@@ -53,20 +54,12 @@ final class ExpanderPort: GPIOChip, @unchecked Sendable {
         lock.withLock { levels = port }
     }
 
-    func start() {
-        thread.start { [self] in work() }
-    }
-
-    /// Stops the worker after it wrote any output change still pending (the outputs' safe
-    /// values at shutdown), and waits for it.
-    func stop() { thread.stop() }
-
     /// The part's INT fell at `stamp` (a kernel timestamp): read the port now.
     func interrupted(at stamp: Timestamp) {
         lock.withLock {
             if interruptStamp == nil { interruptStamp = stamp }
         }
-        thread.wake()
+        requestTurn?()
     }
 
     // MARK: Lines (loop thread)
@@ -85,7 +78,7 @@ final class ExpanderPort: GPIOChip, @unchecked Sendable {
             if high { configuration.latch |= bit } else { configuration.latch &= ~bit }
             latchPending = true
         }
-        thread.wake()
+        requestTurn?()
     }
 
     /// A reload changed the lines taken on the part: directions and pull-ups from
@@ -102,57 +95,60 @@ final class ExpanderPort: GPIOChip, @unchecked Sendable {
             needsSetUp = true
             return true
         }
-        if changed { thread.wake() }
+        if changed { requestTurn?() }
     }
 
     func release(_ request: ExpanderLineRequest) {
         lock.withLock { requests.removeAll { $0 === request } }
     }
 
-    // MARK: Worker
+    // MARK: Bus worker
 
-    private func work() {
-        var nextPoll = clock.now() + spec.poll
-        while true {
-            let running = thread.sleep(until: nextPoll)
-            let (writeLatch, stamp, setUpFirst, config) = lock.withLock {
-                () -> (Bool, Timestamp?, Bool, ExpanderPortConfiguration) in
-                defer {
-                    latchPending = false
-                    interruptStamp = nil
-                }
-                return (latchPending, interruptStamp, needsSetUp, configuration)
+    func serve(now: Timestamp) -> Timestamp? {
+        let (writeLatch, stamp, setUpFirst, config) = lock.withLock {
+            () -> (Bool, Timestamp?, Bool, ExpanderPortConfiguration) in
+            defer {
+                latchPending = false
+                interruptStamp = nil
             }
-            if !running {
-                if writeLatch { _ = transact { () throws(I2CError) in try write(config) } }
-                return
-            }
-            let now = clock.now()
-            let pollDue = now >= nextPoll
-            if pollDue { nextPoll = PollSchedule.next(after: nextPoll, interval: spec.poll, now: now) }
-            if setUpFirst {
-                var port: UInt16 = 0
-                guard transact({ () throws(I2CError) in
-                    port = try part.setUp(bus: bus, address: spec.address, configuration: config)
-                }) else {
-                    continue
-                }
-                lock.withLock { needsSetUp = false }
-                seen(port, at: stamp ?? clock.now())
-                continue
-            }
-            if writeLatch {
-                if !transact({ () throws(I2CError) in try write(config) }) {
-                    lock.withLock { latchPending = true }
-                    continue
-                }
-            }
-            guard pollDue || stamp != nil else { continue }
+            return (latchPending, interruptStamp, needsSetUp, configuration)
+        }
+        let due = nextPoll ?? now + spec.poll
+        let pollDue = now >= due
+        let next = pollDue ? PollSchedule.next(after: due, interval: spec.poll, now: now) : due
+        nextPoll = next
+        if setUpFirst {
             var port: UInt16 = 0
-            if transact({ () throws(I2CError) in port = try part.readPort(bus: bus, address: spec.address) }) {
-                seen(port, at: stamp ?? clock.now())
+            guard transact({ () throws(I2CError) in
+                port = try part.setUp(bus: bus, address: spec.address, configuration: config)
+            }) else {
+                return next
+            }
+            lock.withLock { needsSetUp = false }
+            seen(port, at: stamp ?? clock.now())
+            return next
+        }
+        if writeLatch {
+            if !transact({ () throws(I2CError) in try write(config) }) {
+                lock.withLock { latchPending = true }
+                return next
             }
         }
+        guard pollDue || stamp != nil else { return next }
+        var port: UInt16 = 0
+        if transact({ () throws(I2CError) in port = try part.readPort(bus: bus, address: spec.address) }) {
+            seen(port, at: stamp ?? clock.now())
+        }
+        return next
+    }
+
+    /// The last output change still pending (the outputs' safe values at shutdown).
+    func finish() {
+        let (writeLatch, config) = lock.withLock { () -> (Bool, ExpanderPortConfiguration) in
+            defer { latchPending = false }
+            return (latchPending, configuration)
+        }
+        if writeLatch { _ = transact { () throws(I2CError) in try write(config) } }
     }
 
     private func write(_ config: ExpanderPortConfiguration) throws(I2CError) {

@@ -27,6 +27,7 @@ extension GatewayRuntime {
                 loop.execute { self.expanderTrouble(message, recovered: recovered) }
             }
             expanders.append(port)
+            busWorker(spec.bus).attend(port)
             if let interrupt = spec.interrupt { try requestInterrupt(interrupt, for: port) }
         }
     }
@@ -110,10 +111,6 @@ extension GatewayRuntime {
             logger.warning("\(message)")
             publishFault(message)
         }
-    }
-
-    func stopExpanders() {
-        for port in expanders { port.stop() }
     }
 
     func releaseExpanderLines() {

@@ -51,6 +51,7 @@ extension GatewayRuntime {
                 loop.execute { self.expanderTrouble(message, recovered: recovered) }
             }
             pwmControllers.append(controller)
+            busWorker(spec.bus).attend(controller)
             pwmOutputs += outputs
         }
         let now = loop.now()
@@ -117,14 +118,13 @@ extension GatewayRuntime {
         return removed
     }
 
-    /// At shutdown: every PWM output to its `safe` setting, written before the controllers stop.
+    /// At shutdown: every PWM output to its `safe` setting, written before the bus workers stop.
     func stopPWM() {
         for output in pwmOutputs {
             guard case .success(let safe) = output.spec.duty(of: output.spec.safe, period: output.controller.period),
                   safe != output.duty else { continue }
             drive(output, duty: safe)
         }
-        for controller in pwmControllers { controller.stop() }
     }
 
     /// `{"value": 7.5, "unit": "%", ...}`, retained like the other outputs' states.

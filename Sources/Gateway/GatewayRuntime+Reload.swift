@@ -151,7 +151,7 @@ extension GatewayRuntime {
 
     /// Stops the removed and changed components: timers off, lines released, a removed
     /// output to its safe value first; the bus workers of every bus a sensor leaves or
-    /// joins stop (each bus has one worker, so a poll never races another on the bus).
+    /// joins stop polling (each bus has one worker, so a poll never races another on the bus).
     private func stop(_ diff: ProfileDiff, next: Profile) -> Leaving {
         var leaving = Leaving()
         leaving.inputs = inputs.filter { diff.inputs.stopping.contains($0.spec.id) }
@@ -182,7 +182,7 @@ extension GatewayRuntime {
         sensors.removeAll { diff.sensors.stopping.contains($0.spec.id) }
         leaving.workerBuses = Set(leaving.sensors.map(\.spec.bus))
             .union(next.sensors.filter { diff.sensors.starting.contains($0.id) }.map(\.bus))
-        stopWorkers(on: leaving.workerBuses)
+        detachSensors(on: leaving.workerBuses)
         return leaving
     }
 
@@ -191,25 +191,15 @@ extension GatewayRuntime {
         reconfigureExpanders(starting: diff.outputs.starting)
         try startOutputs(profile.outputs.filter { diff.outputs.starting.contains($0.id) })
         try startInputs(profile.inputs.filter { diff.inputs.starting.contains($0.id) })
-        let startingSensors = profile.sensors.filter { diff.sensors.starting.contains($0.id) }
-        // A new bus opens, or the reload fails here; the workers it makes are dropped
-        // unstarted: below, every bus whose sensors changed gets one worker for all of them.
-        let running = workers
-        do {
-            try startSensors(startingSensors)
-        } catch {
-            workers = running
-            throw error
-        }
-        workers = running
-        try startWorkers(on: workerBusesToRestart)
+        try startSensors(profile.sensors.filter { diff.sensors.starting.contains($0.id) })
+        try assignSensors(on: busesWithoutPolls, startWorkers: true)
         order()
     }
 
-    /// Buses with sensors whose worker was stopped and not started again.
-    private var workerBusesToRestart: Set<Int> {
-        let served = Set(workers.map { $0.bus.number })
-        return Set(sensors.map(\.spec.bus)).subtracting(served)
+    /// Buses with sensors whose worker was given none (or that has no worker yet).
+    private var busesWithoutPolls: Set<Int> {
+        let polled = Set(workers.filter(\.hasSensors).map(\.number))
+        return Set(sensors.map(\.spec.bus)).subtracting(polled)
     }
 
     /// Inputs, sensors and outputs in the profile's order (statistics and logs list them so).
@@ -236,7 +226,7 @@ extension GatewayRuntime {
         outputs.removeAll { diff.outputs.starting.contains($0.spec.id) }
         for sensor in sensors where diff.sensors.starting.contains(sensor.spec.id) { sensor.timer.arm(nil, on: loop) {} }
         sensors.removeAll { diff.sensors.starting.contains($0.spec.id) }
-        stopWorkers(on: Set(profile.sensors.filter { diff.sensors.starting.contains($0.id) }.map(\.bus)))
+        detachSensors(on: Set(profile.sensors.filter { diff.sensors.starting.contains($0.id) }.map(\.bus)))
     }
 
     /// After a failed start: the components the reload stopped start again from their
@@ -255,50 +245,10 @@ extension GatewayRuntime {
         try startInputs(leaving.inputs.map(\.spec))
         sensors += leaving.sensors
         for sensor in leaving.sensors { sensor.timer.arm(nil, on: loop) {} }
-        try startWorkers(on: workerBusesToRestart)
+        try assignSensors(on: busesWithoutPolls, startWorkers: true)
         order()
     }
 
-    private func stopWorkers(on buses: Set<Int>) {
-        for worker in workers where buses.contains(worker.bus.number) { worker.stop() }
-        workers.removeAll { buses.contains($0.bus.number) }
-    }
-
-    /// One worker per bus in `buses` for every sensor on it now.
-    private func startWorkers(on buses: Set<Int>) throws(GatewayError) {
-        let owners = sensors.map(LoopOwned.init)
-        for number in buses.sorted() {
-            var busSensors: [I2CBusWorker.Sensor] = []
-            for (index, sensor) in sensors.enumerated() where sensor.spec.bus == number {
-                let spec = sensor.spec
-                guard let descriptor = SensorCatalog.driver(named: spec.driver) else {
-                    throw GatewayError("sensor '\(spec.id)': unknown driver '\(spec.driver)'")
-                }
-                busSensors.append(.init(index: index, id: spec.id, driver: descriptor.make(spec.options),
-                                        address: spec.address, mux: spec.mux, interval: spec.interval,
-                                        offlineAfter: spec.offlineAfter))
-            }
-            guard !busSensors.isEmpty else { continue }
-            let bus: any I2CBus
-            do {
-                bus = try hardware.bus(number)
-            } catch {
-                throw GatewayError("sensor \(busSensors.map { "'\($0.id)'" }.joined(separator: ", ")): \(error)")
-            }
-            let worker = I2CBusWorker(bus: bus, sensors: busSensors, clock: SystemClock()) { [unowned self] index, outcome in
-                loop.execute { self.sensorOutcome(of: owners[index].value, outcome) }
-            }
-            workers.append(worker)
-            worker.start()
-        }
-    }
-
-    /// A worker's outcome for `sensor`, wherever it is in ``sensors`` now; dropped for a
-    /// sensor a reload stopped (its poll was under way when the worker was stopped).
-    func sensorOutcome(of sensor: SensorChannels, _ outcome: I2CBusWorker.Outcome) {
-        guard let index = sensors.firstIndex(where: { $0 === sensor }) else { return }
-        sensorOutcome(index, outcome)
-    }
 
     /// Counters go on across a reload, as counters must (Prometheus reads a drop as a
     /// restart): a changed sensor counts on from its predecessor's readings and failures,

@@ -40,10 +40,9 @@ final class SensorChannels {
 }
 
 extension GatewayRuntime {
-    /// Starts `specs` (by default every sensor of the profile) with a worker per bus; a
-    /// reload starts the ones it adds, then gives every bus one worker again.
+    /// Makes the channels of `specs` (by default every sensor of the profile); their
+    /// polls start when their buses' workers are given them (``assignSensors(on:)``).
     func startSensors(_ specs: [SensorSpec]? = nil) throws(GatewayError) {
-        var perBus: [Int: [I2CBusWorker.Sensor]] = [:]
         for spec in specs ?? profile.sensors {
             guard let descriptor = SensorCatalog.driver(named: spec.driver) else {
                 throw GatewayError("sensor '\(spec.id)': unknown driver '\(spec.driver)'")
@@ -64,26 +63,69 @@ extension GatewayRuntime {
             }
             sensors.append(SensorChannels(spec: spec, channels: channels, statusTopic: topics.sensorStatus(spec.id),
                                           combinedTopic: topics.state(spec.id)))
-            perBus[spec.bus, default: []].append(.init(index: sensors.count - 1, id: spec.id, driver: descriptor.make(spec.options),
-                                                       address: spec.address, mux: spec.mux, interval: spec.interval,
-                                                       offlineAfter: spec.offlineAfter))
         }
-        // The workers' indices are into the sensors as they are now: a reload reorders them.
+    }
+
+    /// The worker of bus `number`, made (and started, once the gateway runs) on first use:
+    /// every transaction on a bus runs on its one worker.
+    func busWorker(_ number: Int) -> I2CBusWorker {
+        if let worker = workers.first(where: { $0.number == number }) { return worker }
+        let worker = I2CBusWorker(number: number, clock: SystemClock())
+        workers.append(worker)
+        return worker
+    }
+
+    /// Gives the worker of every bus in `buses` the polls of the sensors on it now (none:
+    /// a worker left with nothing to serve stops). A worker made here starts at once when
+    /// `startWorkers` (a reload), else with the gateway.
+    func assignSensors(on buses: Set<Int>, startWorkers: Bool) throws(GatewayError) {
+        // The polls' indices are into the sensors as they are now: a reload reorders them.
         let owners = sensors.map(LoopOwned.init)
-        for (number, busSensors) in perBus.sorted(by: { $0.key < $1.key }) {
+        for number in buses.sorted() {
+            var busSensors: [I2CBusWorker.Sensor] = []
+            for (index, sensor) in sensors.enumerated() where sensor.spec.bus == number {
+                let spec = sensor.spec
+                guard let descriptor = SensorCatalog.driver(named: spec.driver) else {
+                    throw GatewayError("sensor '\(spec.id)': unknown driver '\(spec.driver)'")
+                }
+                busSensors.append(.init(index: index, id: spec.id, driver: descriptor.make(spec.options),
+                                        address: spec.address, mux: spec.mux, interval: spec.interval,
+                                        offlineAfter: spec.offlineAfter))
+            }
+            guard !busSensors.isEmpty else {
+                detachSensors(on: [number])
+                continue
+            }
             let bus: any I2CBus
             do {
                 bus = try hardware.bus(number)
             } catch {
-                let ids = busSensors.map { "'\($0.id)'" }.joined(separator: ", ")
-                throw GatewayError("sensor \(ids): \(error)")
+                throw GatewayError("sensor \(busSensors.map { "'\($0.id)'" }.joined(separator: ", ")): \(error)")
             }
-            let worker = I2CBusWorker(bus: bus, sensors: busSensors, clock: SystemClock()) {
-                [unowned self] index, outcome in
+            let polls = SensorPolls(bus: bus, sensors: busSensors, clock: SystemClock()) { [unowned self] index, outcome in
                 loop.execute { self.sensorOutcome(of: owners[index].value, outcome) }
             }
-            workers.append(worker)
+            let worker = busWorker(number)
+            worker.replaceSensors(with: polls)
+            if startWorkers { worker.start() }
         }
+    }
+
+    /// The workers of `buses` poll nothing from now on (a poll under way finishes); one
+    /// that serves no expander either stops.
+    func detachSensors(on buses: Set<Int>) {
+        for worker in workers where buses.contains(worker.number) {
+            worker.replaceSensors(with: .none(clock: SystemClock()))
+            if worker.isIdle { worker.stop() }
+        }
+        workers.removeAll { buses.contains($0.number) && $0.isIdle }
+    }
+
+    /// A worker's outcome for `sensor`, wherever it is in ``sensors`` now; dropped for a
+    /// sensor a reload stopped (its poll was under way when its worker was given others).
+    func sensorOutcome(of sensor: SensorChannels, _ outcome: I2CBusWorker.Outcome) {
+        guard let index = sensors.firstIndex(where: { $0 === sensor }) else { return }
+        sensorOutcome(index, outcome)
     }
 
     func sensorOutcome(_ index: Int, _ outcome: I2CBusWorker.Outcome) {

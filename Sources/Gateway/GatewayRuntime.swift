@@ -124,6 +124,7 @@ final class GatewayRuntime: @unchecked Sendable {
             try startOutputs()
             try startInputs()
             try startSensors()
+            try assignSensors(on: Set(profile.sensors.map(\.bus)), startWorkers: false)
             try startDerived()
         } catch {
             stopMetrics()
@@ -139,8 +140,6 @@ final class GatewayRuntime: @unchecked Sendable {
         outbox?.start()
         mqtt.start()
         for worker in workers { worker.start() }
-        for port in expanders { port.start() }
-        for controller in pwmControllers { controller.start() }
         scheduleUTCResync()
         logger.info("gateway '\(profile.gateway.id)' running on the \(hardware.kind): \(inputs.count) inputs, \(sensors.count) sensors, \(outputs.count + pwmOutputs.count) outputs, \(expanders.count + pwmControllers.count) expanders; broker \(mqtt.brokerDescription), topics under \(topics.prefix)/")
     }
@@ -197,6 +196,20 @@ final class GatewayRuntime: @unchecked Sendable {
 
     // MARK: Stopping
 
+    /// Stops every bus's worker and logs how late their polls started.
+    private func stopBusWorkers() {
+        var lateness = PollLateness()
+        var polled = 0
+        for worker in workers {
+            worker.stop()
+            guard worker.pollLateness.count > 0 else { continue }
+            logger.debug("\(worker.pollLateness.summary(on: "bus \(worker.number)"))")
+            lateness.merge(worker.pollLateness)
+            polled += 1
+        }
+        if polled > 0 { logger.info("\(lateness.summary(on: polled == 1 ? "1 bus" : "\(polled) buses"))") }
+    }
+
     /// Stops sensors and signals, sets outputs to their safe values, delivers what is
     /// pending, publishes `offline`, disconnects, then calls `completion`.
     func shutdown(completion: @escaping () -> Void) {
@@ -204,15 +217,8 @@ final class GatewayRuntime: @unchecked Sendable {
         shuttingDown = true
         logger.info("stopping: flushing \(publisher.backlog) pending messages")
         hardware.stop()
-        var lateness = PollLateness()
-        for worker in workers {
-            worker.stop()
-            logger.debug("\(worker.pollLateness.summary(on: "bus \(worker.bus.number)"))")
-            lateness.merge(worker.pollLateness)
-        }
-        if !workers.isEmpty {
-            logger.info("\(lateness.summary(on: workers.count == 1 ? "1 bus" : "\(workers.count) buses"))")
-        }
+        // The polls stop now; expanders and PWM controllers are served until their safe values are written.
+        for worker in workers { worker.replaceSensors(with: .none(clock: SystemClock())) }
         // Nothing may follow `offline`: periods and windows still open are not published.
         for input in inputs { input.timer.arm(nil, on: loop) {} }
         for sensor in sensors { sensor.timer.arm(nil, on: loop) {} }
@@ -221,9 +227,9 @@ final class GatewayRuntime: @unchecked Sendable {
         stopStatistics()
         stopMetrics()
         stopOutputs()
-        // After the outputs' safe values: each expander's worker writes them before it ends.
-        stopExpanders()
         stopPWM()
+        // After the outputs' safe values: each bus's worker writes them before it ends.
+        stopBusWorkers()
         releaseLines()
         let offline = OutgoingMessage(topic: topics.status, payload: Array("offline".utf8), qos: 1, retain: true)
         publisher.shutdown(timeout: .seconds(5), final: [offline]) { [unowned self] in

@@ -1,11 +1,17 @@
 import Profiles
+import SensorDrivers
 import SensorgateCore
 
-/// One thread per I2C bus: it runs the sensors' scheduled polls, so a blocking
-/// transaction (a slow conversion, a stuck bus) never delays a GPIO edge on the event
-/// loop or a sensor on another bus. Results are handed to the loop with a source
-/// timestamp taken when the transaction finished.
-final class I2CBusWorker: @unchecked Sendable {
+/// The one thread of an I2C bus: every transaction the gateway makes on the bus runs on
+/// it, one after another, off the event loop, so a blocking transaction (a slow
+/// conversion, a stuck bus) never delays a GPIO edge on the loop or a sensor on another
+/// bus. Expanders and PWM controllers (``AttendedBusPart``) come first: they are served
+/// before each sensor poll and while a driver waits for its part's conversion (the
+/// thread's ``DriverWaitHandler``), so an expander's INT waits at most for the
+/// transaction under way, never for a measurement. Sensors are polled on their grids
+/// (``SensorPolls``); results go to the loop with a source timestamp taken when the
+/// transaction finished.
+final class I2CBusWorker: DriverWaitHandler, @unchecked Sendable {
     struct Sensor {
         var index: Int
         var id: String
@@ -28,46 +34,70 @@ final class I2CBusWorker: @unchecked Sendable {
     /// The longest wait between two attempts to set a part up again.
     static let longestRetryDelay = Interval.seconds(60)
 
-    private struct Job {
-        var sensor: Sensor
-        /// The bus the sensor's driver is given: ``MuxSelection/buses(for:on:)``.
-        var bus: any I2CBus
-        /// When the job runs next: its grid slot, or a retry after a backoff.
-        var due: Timestamp
-        /// The last point of the sensor's interval grid it was scheduled on.
-        var slot: Timestamp
-        var ready = false
-        var failures = 0
-        /// Setup attempts that failed since the part last answered: they set the backoff.
-        var retries = 0
-    }
-
-    let bus: any I2CBus
-    private var jobs: [Job]
+    /// The adapter number of the bus.
+    let number: Int
     private let clock: any MonotonicClock
-    private let deliver: @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void
     private let thread: WorkerThread
+    private var started = false
+    /// Set before ``start()``; then the worker's thread's.
+    private var attended: [any AttendedBusPart] = []
+    private var attendedDue: [Timestamp?] = []
+    private var serving = false
+    /// The sensors' polls: handed over under `lock` (``replaceSensors(with:)``), polled by the thread.
+    private let lock = Mutex()
+    private var handedOver: SensorPolls
     /// Written by the worker's thread only; read once it has stopped.
     private var lateness = PollLateness()
 
-    init(bus: any I2CBus, sensors: [Sensor], clock: any MonotonicClock,
-         deliver: @escaping @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void) {
-        self.bus = bus
-        let now = clock.now()
-        let buses = MuxSelection.buses(for: sensors.map(\.mux), on: bus)
-        self.jobs = zip(sensors, buses).map { Job(sensor: $0, bus: $1, due: now, slot: now) }
+    init(number: Int, clock: any MonotonicClock) {
+        self.number = number
         self.clock = clock
-        self.deliver = deliver
         self.thread = WorkerThread(clock: clock)
+        self.handedOver = .none(clock: clock)
     }
 
+    /// A worker for `sensors` on `bus`, with no attended parts yet.
+    convenience init(bus: any I2CBus, sensors: [Sensor], clock: any MonotonicClock,
+                     deliver: @escaping @Sendable (_ sensorIndex: Int, _ outcome: Outcome) -> Void) {
+        self.init(number: bus.number, clock: clock)
+        handedOver = SensorPolls(bus: bus, sensors: sensors, clock: clock, deliver: deliver)
+    }
+
+    /// Serves `part` from the start on (before ``start()``).
+    func attend(_ part: any AttendedBusPart) {
+        precondition(!started, "parts are attended from the start")
+        part.requestTurn = { [thread] in thread.wake() }
+        attended.append(part)
+        attendedDue.append(nil)
+    }
+
+    /// True while it has sensors to poll.
+    var hasSensors: Bool { lock.withLock { !handedOver.isEmpty } }
+
+    /// True when the worker has nothing to do: no sensors and no attended parts.
+    var isIdle: Bool { attended.isEmpty && lock.withLock { handedOver.isEmpty } }
+
     func start() {
-        guard !jobs.isEmpty else { return }
+        guard !started else { return }
+        started = true
         thread.start { [self] in work() }
     }
 
-    /// Stops after the transaction under way, and waits for the thread.
-    func stop() { thread.stop() }
+    /// From the next turn on, polls `polls` instead of the sensors so far (a reload). A
+    /// poll under way finishes first, on this same thread, so two drivers never talk to
+    /// one part at once.
+    func replaceSensors(with polls: SensorPolls) {
+        lock.withLock { handedOver = polls }
+        thread.wake()
+    }
+
+    /// Stops after the transaction under way and the attended parts' last writes, and waits for the thread.
+    func stop() {
+        if !started {
+            for part in attended { part.finish() }
+        }
+        thread.stop()
+    }
 
     /// How late the polls started behind their deadlines; read after ``stop()``.
     var pollLateness: PollLateness { lateness }
@@ -80,47 +110,53 @@ final class I2CBusWorker: @unchecked Sendable {
     }
 
     private func work() {
+        DriverWait.install(self)
+        defer {
+            DriverWait.install(nil)
+            for part in attended { part.finish() }
+        }
         while true {
-            guard let index = jobs.indices.min(by: { jobs[$0].due < jobs[$1].due }) else { return }
-            if !thread.sleep(until: jobs[index].due) { return }
-            if jobs[index].ready { lateness.record(clock.now() - jobs[index].due) }
-            poll(&jobs[index])
+            serveAttended()
+            let polls = lock.withLock { handedOver }
+            let sensorDue = polls.nextDue
+            let wake = [sensorDue, nextAttendedDue].compactMap { $0 }.min() ?? clock.now() + .seconds(3600)
+            if !thread.sleep(until: wake) { return }
+            serveAttended()
+            // A wake-up from a part, or a hand-over, is not a poll's deadline.
+            let current = lock.withLock { handedOver }
+            if current === polls, let due = sensorDue, clock.now() >= due {
+                polls.pollNext(lateness: &lateness)
+            }
         }
     }
 
-    /// One poll: setup first if the part is not (or no longer) set up, then a read. A part
-    /// that failed its setup, or failed `offlineAfter` polls in a row (it may have reset
-    /// or lost power), is set up afresh after a backoff; a good read returns the job to
-    /// its grid, so a part that answers again is read at once and then on its interval.
-    private func poll(_ job: inout Job) {
-        let sensor = job.sensor
-        let bus = job.bus
-        var stage = "setup"
-        do {
-            if !job.ready {
-                try sensor.driver.setUp(bus: bus, address: sensor.address)
-                job.ready = true
-            }
-            stage = "read"
-            let values = try sensor.driver.read(bus: bus, address: sensor.address)
-            let stamp = clock.now()
-            job.failures = 0
-            job.retries = 0
-            deliver(sensor.index, .values(values, stamp))
-            job.slot = PollSchedule.next(after: job.slot, interval: sensor.interval, now: stamp)
-            job.due = job.slot
-        } catch {
-            job.failures += 1
-            deliver(sensor.index, .failed(reason: "\(stage) failed: \(error)"))
+    private var nextAttendedDue: Timestamp? { attendedDue.compactMap { $0 }.min() }
+
+    /// Each attended part's pending work; a part re-entered from a driver's wait inside
+    /// it (a PCA9685's oscillator start-up) is not served again.
+    private func serveAttended() {
+        guard !serving, !attended.isEmpty else { return }
+        serving = true
+        defer { serving = false }
+        for index in attended.indices { attendedDue[index] = attended[index].serve(now: clock.now()) }
+    }
+
+    /// A driver on this thread waits for its part: the attended parts are served meanwhile.
+    func wait(_ interval: Interval) {
+        let deadline = clock.now() + interval
+        guard !attended.isEmpty, !serving else {
+            blockThread(interval)
+            return
+        }
+        while true {
+            serveAttended()
             let now = clock.now()
-            if !job.ready || job.failures >= sensor.offlineAfter {
-                job.ready = false
-                job.retries += 1
-                job.due = now + Self.retryDelay(after: job.retries)
-            } else {
-                // A single failed read (a glitch, a CRC error) is retried on the grid.
-                job.slot = PollSchedule.next(after: job.slot, interval: sensor.interval, now: now)
-                job.due = job.slot
+            guard now < deadline else { return }
+            let until = min(deadline, nextAttendedDue ?? deadline)
+            if !thread.sleep(until: until) {
+                // Stopping: the transaction under way still needs its part's full wait.
+                blockThread(deadline - clock.now())
+                return
             }
         }
     }

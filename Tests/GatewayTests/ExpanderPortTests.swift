@@ -7,7 +7,7 @@ import Testing
 
 @testable import Gateway
 
-/// The expander's worker against a simulated MCP23017 and PCF8574: which read an edge
+/// The expander served by a bus worker, against a simulated MCP23017 and PCF8574: which read an edge
 /// comes from, its timestamp, and the writes of the output latch.
 @Suite("Expander port")
 struct ExpanderPortTests {
@@ -19,6 +19,14 @@ struct ExpanderPortTests {
         let port = ExpanderPort(spec: spec, part: part, bus: bus, configuration: configuration)
         try port.open()
         return port
+    }
+
+    /// The port served by a bus worker of its own, as the gateway serves it, started.
+    static func serve(_ port: ExpanderPort) -> I2CBusWorker {
+        let worker = I2CBusWorker(number: 1, clock: SystemClock())
+        worker.attend(port)
+        worker.start()
+        return worker
     }
 
     @Test("woken by INT, the port is read at once and the edge carries the INT's timestamp")
@@ -34,8 +42,8 @@ struct ExpanderPortTests {
         let ready = EventCounter()
         (request as? ExpanderLineRequest)?.onEvents = { ready.add() }
         part.interruptChanged = { asserted in if asserted { port.interrupted(at: Timestamp(nanoseconds: 42)) } }
-        port.start()
-        defer { port.stop() }
+        let worker = Self.serve(port)
+        defer { worker.stop() }
         #expect(try request.value(offset: 3) == false) // pulled up, active low: released
         part.drive(offset: 3, level: false)
         #expect(ready.wait(for: 1, seconds: 2))
@@ -57,8 +65,8 @@ struct ExpanderPortTests {
                                        consumer: "test")
         let ready = EventCounter()
         (request as? ExpanderLineRequest)?.onEvents = { ready.add() }
-        port.start()
-        defer { port.stop() }
+        let worker = Self.serve(port)
+        defer { worker.stop() }
         let before = SystemClock().now()
         part.drive(offset: 5, level: false)
         part.drive(offset: 2, level: false)
@@ -86,13 +94,13 @@ struct ExpanderPortTests {
         #expect(throws: GPIOError.self) {
             try port.request([LineConfig(offset: 9, direction: .output(initial: false))], consumer: "test")
         }
-        port.start()
+        let worker = Self.serve(port)
         try request.setValue(true, offset: 8)
         let deadline = Date().addingTimeInterval(2)
         while part.pair(MCP23017.Register.olatA) != 0x0100 && Date() < deadline { usleep(5_000) }
         #expect(part.pair(MCP23017.Register.olatA) == 0x0100)
         try request.setValue(false, offset: 8)
-        port.stop()
+        worker.stop()
         #expect(part.pair(MCP23017.Register.olatA) == 0x0000, "the last change was written before the worker ended")
     }
 
@@ -106,8 +114,8 @@ struct ExpanderPortTests {
         let troubles = TroubleLog()
         port.onTrouble = { message, recovered in troubles.append(message, recovered) }
         bus.detach(address: 0x20)
-        port.start()
-        defer { port.stop() }
+        let worker = Self.serve(port)
+        defer { worker.stop() }
         usleep(100_000)
         // As after a power cycle: every line an input again.
         let fresh = SimulatedMCP23017()
