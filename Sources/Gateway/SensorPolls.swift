@@ -12,7 +12,8 @@ final class SensorPolls: @unchecked Sendable {
         var bus: any I2CBus
         /// When the job runs next: its grid slot, or a retry after a backoff.
         var due: Timestamp
-        /// The last point of the sensor's interval grid it was scheduled on.
+        /// The point of the sensor's interval grid it was last scheduled on, or (before its
+        /// first read on the grid) the first point of its phase.
         var slot: Timestamp
         var ready = false
         var failures = 0
@@ -24,13 +25,18 @@ final class SensorPolls: @unchecked Sendable {
     private let clock: any MonotonicClock
     private let deliver: @Sendable (_ sensorIndex: Int, _ outcome: I2CBusWorker.Outcome) -> Void
 
-    /// `sensors` on `bus` (behind their mux channels), due at once; `deliver` gets each poll's outcome.
+    /// `sensors` on `bus` (behind their mux channels), each due at once and then on its grid,
+    /// the grids of sensors sharing an interval spread over it (``PollSchedule/phaseOffsets(for:)``);
+    /// `deliver` gets each poll's outcome.
     convenience init(bus: any I2CBus, sensors: [I2CBusWorker.Sensor], clock: any MonotonicClock,
                      deliver: @escaping @Sendable (_ sensorIndex: Int, _ outcome: I2CBusWorker.Outcome) -> Void) {
         let now = clock.now()
         let buses = MuxSelection.buses(for: sensors.map(\.mux), on: bus)
-        self.init(jobs: zip(sensors, buses).map { Job(sensor: $0, bus: $1, due: now, slot: now) }, clock: clock,
-                  deliver: deliver)
+        let offsets = PollSchedule.phaseOffsets(for: sensors.map(\.interval))
+        let jobs = zip(zip(sensors, buses), offsets).map { pair, offset in
+            Job(sensor: pair.0, bus: pair.1, due: now, slot: now + offset)
+        }
+        self.init(jobs: jobs, clock: clock, deliver: deliver)
     }
 
     /// No sensors: a bus with only expanders or PWM controllers, or one a reload emptied.
@@ -78,7 +84,7 @@ final class SensorPolls: @unchecked Sendable {
             job.failures = 0
             job.retries = 0
             deliver(sensor.index, .values(values, stamp))
-            job.slot = PollSchedule.next(after: job.slot, interval: sensor.interval, now: stamp)
+            job.slot = PollSchedule.upcoming(job.slot, interval: sensor.interval, now: stamp)
             job.due = job.slot
         } catch {
             job.failures += 1
@@ -90,7 +96,7 @@ final class SensorPolls: @unchecked Sendable {
                 job.due = now + I2CBusWorker.retryDelay(after: job.retries)
             } else {
                 // A single failed read (a glitch, a CRC error) is retried on the grid.
-                job.slot = PollSchedule.next(after: job.slot, interval: sensor.interval, now: now)
+                job.slot = PollSchedule.upcoming(job.slot, interval: sensor.interval, now: now)
                 job.due = job.slot
             }
         }
