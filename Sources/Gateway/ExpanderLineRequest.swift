@@ -1,7 +1,7 @@
 import SensorgateCore
 
-/// Lines requested on an ``ExpanderPort``. It has no file descriptor: the port's worker
-/// queues edges here and calls ``onEvents``, which hands the reading to the event loop.
+/// Lines requested on an ``ExpanderPort``. It has no file descriptor: the port's bus
+/// worker queues edges here and calls ``onEvents``, which hands the reading to the event loop.
 final class ExpanderLineRequest: GPIOLineRequest, @unchecked Sendable {
     /// The most edges held between two reads by the loop; past that they are dropped and counted.
     static let capacity = 256
@@ -12,7 +12,7 @@ final class ExpanderLineRequest: GPIOLineRequest, @unchecked Sendable {
     private var queue: [EdgeEvent] = []
     private var dropped = 0
     private var released = false
-    /// Called on the port's worker thread after edges were queued.
+    /// Called on the port's bus worker after edges were queued.
     var onEvents: (@Sendable () -> Void)?
 
     /// No descriptor: see ``onEvents``.
